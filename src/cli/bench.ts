@@ -1,0 +1,224 @@
+/**
+ * `ganbench bench`: trains and evaluates a matrix of data sets × variants ×
+ * losses × seeds (a built-in profile or a JSON spec, narrowed by flags) and
+ * writes the results directory of DESIGN.md §6.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Command } from "./_command.ts";
+import { formatHelp, parseFlags, UsageError } from "./_args.ts";
+import type { FlagSpecs } from "./_args.ts";
+import { BACKEND_CHOICES, initBackend } from "../backend/mod.ts";
+import type { BackendChoice } from "../backend/mod.ts";
+import { DATASET_IDS, DEFAULT_CACHE_DIR } from "../data/types.ts";
+import { VARIANT_IDS } from "../models/registry.ts";
+import { LOSS_IDS } from "../losses/registry.ts";
+import { applyOverrides } from "../matrix/overrides.ts";
+import { expandSpec } from "../matrix/expand.ts";
+import { validateCells } from "../matrix/validate.ts";
+import { parseShard, shardCells } from "../matrix/shard.ts";
+import { resolveSpec } from "../matrix/profiles.ts";
+import { runMatrix } from "../matrix/runner.ts";
+import type { CellSummary } from "../matrix/runner.ts";
+import { compatibility } from "../matrix/compatibility.ts";
+
+const FLAGS: FlagSpecs = {
+  profile: {
+    type: "string",
+    valueName: "NAME|FILE",
+    default: "quick",
+    description:
+      "built-in profile (smoke, quick, mnist, fashion, cifar10) or a JSON spec file",
+  },
+  datasets: {
+    type: "list",
+    choices: DATASET_IDS,
+    valueName: "LIST",
+    description: `replace the data set axis (${DATASET_IDS.join(", ")})`,
+  },
+  variants: {
+    type: "list",
+    choices: VARIANT_IDS,
+    valueName: "LIST",
+    description: `replace the variant axis (${VARIANT_IDS.join(", ")})`,
+  },
+  losses: {
+    type: "list",
+    choices: LOSS_IDS,
+    valueName: "LIST",
+    description: `replace the loss axis (${LOSS_IDS.join(", ")})`,
+  },
+  seeds: {
+    type: "list",
+    valueName: "LIST",
+    description: "replace the seed axis, e.g. 0,1,2",
+  },
+  steps: {
+    type: "integer",
+    min: 1,
+    description: "G steps per cell (all cells)",
+  },
+  "batch-size": {
+    type: "integer",
+    min: 1,
+    description: "images per batch (all cells)",
+  },
+  "eval-every": {
+    type: "integer",
+    min: 1,
+    description: "evaluate every N G steps (all cells)",
+  },
+  "n-eval": {
+    type: "integer",
+    min: 2,
+    description: "generated images for FID/IS/KID (all cells)",
+  },
+  backend: {
+    type: "choice",
+    choices: BACKEND_CHOICES,
+    default: "auto",
+    description: "TF.js backend",
+  },
+  out: {
+    type: "string",
+    valueName: "DIR",
+    description: "results directory (default results/<profile>)",
+  },
+  shard: {
+    type: "string",
+    valueName: "I/N",
+    description: "run the I-th of N deterministic shards of the cells",
+  },
+  "data-dir": {
+    type: "string",
+    valueName: "DIR",
+    description: "directory with the official data files",
+  },
+  "dry-run": { type: "boolean", description: "list the cells and exit" },
+};
+
+/** The `bench` sub-command. */
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "train and evaluate a matrix of GAN variants × losses",
+  async run(args) {
+    const { values } = parseFlags(args, FLAGS);
+    if (values.help) {
+      console.log(formatHelp(
+        "ganbench bench [flags]",
+        "Trains every cell (data set × variant × loss × seed) of a profile or spec, evaluates it every --eval-every steps and writes manifest.json, metrics.csv, summary.csv and PNG grids. Rerunning into the same --out resumes.",
+        FLAGS,
+      ));
+      return 0;
+    }
+    const profile = values.profile as string;
+    let spec = await resolveSpec(profile).catch((error) => {
+      throw new UsageError(`--profile: ${(error as Error).message}`);
+    });
+    const seeds = (values.seeds as string[] | undefined)?.map((s) => {
+      if (!/^\d+$/.test(s)) {
+        throw new UsageError(`--seeds: '${s}' is not a non-negative integer`);
+      }
+      return Number(s);
+    });
+    spec = applyOverrides(spec, {
+      datasets: values.datasets as string[] | undefined,
+      variants: values.variants as string[] | undefined,
+      losses: values.losses as string[] | undefined,
+      seeds,
+      steps: values.steps as number | undefined,
+      batchSize: values["batch-size"] as number | undefined,
+      evalEvery: values["eval-every"] as number | undefined,
+      nEval: values["n-eval"] as number | undefined,
+    });
+    const all = expandSpec(spec);
+    // Every invalid combination is reported at once, before anything runs.
+    validateCells(all, {
+      datasets: DATASET_IDS,
+      variants: VARIANT_IDS,
+      losses: LOSS_IDS,
+      isCompatible: compatibility,
+    });
+    let cells = all;
+    let shard: { index: number; count: number } | undefined;
+    if (values.shard !== undefined) {
+      try {
+        shard = parseShard(values.shard as string);
+      } catch (error) {
+        throw new UsageError(`--shard: ${(error as Error).message}`);
+      }
+      cells = shardCells(all, shard.index, shard.count);
+    }
+    const outDir = (values.out as string | undefined) ??
+      join("results", spec.name);
+    if (values["dry-run"]) {
+      console.log(`${cells.length} of ${all.length} cells → ${outDir}`);
+      for (const cell of cells) {
+        const c = cell.config;
+        console.log(
+          `  ${cell.id}  steps ${c.steps}  batch ${c.batchSize}  eval every ${c.evalEvery}  nEval ${c.nEval}`,
+        );
+      }
+      return 0;
+    }
+    const backend = await initBackend(values.backend as BackendChoice, {
+      log: (line) => console.error(line),
+    });
+    console.error(
+      `${cells.length} cell(s) of profile ${spec.name} → ${outDir}`,
+    );
+    const started = performance.now();
+    const summaries = await runMatrix({
+      spec,
+      cells,
+      outDir,
+      backend,
+      shard,
+      dataDir: values["data-dir"] as string | undefined,
+      cacheDir: DEFAULT_CACHE_DIR,
+    });
+    console.log(summaryTable(summaries));
+    console.log(
+      `\n${summaries.length} cell(s) in ${
+        ((performance.now() - started) / 1000).toFixed(0)
+      } s; results in ${outDir}/ (summary.csv, metrics.csv, grids/contact_sheet.png)`,
+    );
+    return 0;
+  },
+};
+
+function summaryTable(summaries: CellSummary[]): string {
+  const fmt = (v: unknown, digits: number) =>
+    typeof v === "number" && Number.isFinite(v) ? v.toFixed(digits) : "—";
+  const header = [
+    "cell",
+    "status",
+    "step",
+    "fid",
+    "is",
+    "kid",
+    "eq_gap",
+    "img/s",
+  ];
+  const rows = summaries.map((s) => [
+    s.id,
+    s.status === "skipped" ? `${s.row.status ?? "done"} (earlier)` : s.status,
+    String(s.row.step ?? "—"),
+    fmt(s.row.fid, 2),
+    fmt(s.row.is_mean, 2),
+    fmt(s.row.kid_mean, 4),
+    fmt(s.row.eq_gap, 3),
+    fmt(s.row.train_images_per_s, 0),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => r[i].length))
+  );
+  const line = (cells: string[]) =>
+    "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
+  return [
+    line(header),
+    "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|",
+    ...rows.map(line),
+  ].join("\n");
+}

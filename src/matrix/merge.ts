@@ -1,0 +1,326 @@
+/**
+ * Merging of shard result directories into one run directory.
+ *
+ * Every input must hold a `manifest.json` with the same spec hash. For each
+ * cell the merge picks one source directory — the first (in argument order)
+ * where the cell is `finished` or `diverged`, else the first whose manifest
+ * lists it, else the first with rows for it — and takes that cell's
+ * manifest record, `metrics.csv` rows, `summary.csv` row and `grids/<cell>/`
+ * from there only, so a cell run twice is never counted twice. Rows are
+ * ordered by the spec's cell order (then by step); a cell's repeated step
+ * (re-evaluated after a resume) keeps its last row. Top-level manifest
+ * fields other than `specHash`, `spec`, `cells` and `shard` come from the
+ * first input; keep per-cell facts (device, timing) inside the cell record.
+ *
+ * The output directory may be one of the inputs; when it already holds a
+ * run that is not listed, it is merged too (as the last input), so shards
+ * can be merged in as they arrive. Merging the same inputs again gives the
+ * same files.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import type { Cell } from "./types.ts";
+import type { CellRecord, Manifest } from "./manifest.ts";
+import { readManifest, writeManifest } from "./manifest.ts";
+import { expandSpec } from "./expand.ts";
+import type { CsvTable } from "../report/csv_writer.ts";
+import { readCsv, writeCsvFile } from "../report/csv_writer.ts";
+import { writeRunContactSheet } from "../report/contact_sheet.ts";
+
+/** One run directory's content, as the merge needs it. */
+export interface RunData {
+  /** The directory (for messages). */
+  dir: string;
+  /** Its manifest. */
+  manifest: Manifest;
+  /** Its `metrics.csv`, when present. */
+  metrics?: CsvTable;
+  /** Its `summary.csv`, when present. */
+  summary?: CsvTable;
+}
+
+/** The result of {@linkcode planMerge}. */
+export interface MergePlan {
+  /** The merged manifest. */
+  manifest: Manifest;
+  /** The merged `metrics.csv` (absent when no input had one). */
+  metrics?: CsvTable;
+  /** The merged `summary.csv` (absent when no input had one). */
+  summary?: CsvTable;
+  /** The index (into the inputs) of each cell's source, in output order. */
+  sources: Record<string, number>;
+  /** The spec's cells, in matrix order. */
+  cells: Cell[];
+}
+
+const TERMINAL = ["finished", "diverged"];
+
+function checkColumns(
+  runs: readonly RunData[],
+  which: "metrics" | "summary",
+): string[] | undefined {
+  let first: { dir: string; columns: string[] } | undefined;
+  for (const run of runs) {
+    const table = run[which];
+    if (!table) continue;
+    if (!first) {
+      first = { dir: run.dir, columns: table.columns };
+      continue;
+    }
+    const a = first.columns;
+    if (
+      a.length !== table.columns.length ||
+      a.some((c, i) => c !== table.columns[i])
+    ) {
+      throw new Error(
+        `cannot merge: ${
+          join(run.dir, `${which}.csv`)
+        } has other columns than ${join(first.dir, `${which}.csv`)}`,
+      );
+    }
+  }
+  return first?.columns;
+}
+
+function rowsOf(table: CsvTable | undefined, id: string): string[][] {
+  if (!table) return [];
+  const k = table.columns.indexOf("cell");
+  if (k < 0) return [];
+  return table.rows.filter((r) => r[k] === id);
+}
+
+/**
+ * Plans a merge without touching the file system (see the module
+ * documentation for the rules).
+ *
+ * @param runs The inputs, in priority order.
+ * @returns The merged manifest and tables, and each cell's source.
+ * @throws Error One line when the spec hashes differ (naming both
+ *   directories) or the CSV columns differ.
+ * @example
+ * ```ts
+ * import { planMerge } from "./merge.ts";
+ * // const plan = planMerge([{ dir: "a", manifest: ma }, { dir: "b", manifest: mb }]);
+ * ```
+ */
+export function planMerge(runs: readonly RunData[]): MergePlan {
+  if (runs.length === 0) throw new Error("cannot merge: no run directories");
+  const first = runs[0];
+  for (const run of runs.slice(1)) {
+    if (run.manifest.specHash !== first.manifest.specHash) {
+      throw new Error(
+        `cannot merge: ${run.dir} was made with a different spec (hash ${
+          run.manifest.specHash.slice(0, 12)
+        }, spec ${run.manifest.spec.name}) than ${first.dir} (hash ${
+          first.manifest.specHash.slice(0, 12)
+        }, spec ${first.manifest.spec.name})`,
+      );
+    }
+  }
+  const metricsColumns = checkColumns(runs, "metrics");
+  const summaryColumns = checkColumns(runs, "summary");
+  const cells = expandSpec(first.manifest.spec);
+  const order = new Map(cells.map((c, i) => [c.id, i]));
+
+  // Every cell id any input knows of.
+  const ids = new Set<string>();
+  for (const run of runs) {
+    for (const id of Object.keys(run.manifest.cells)) ids.add(id);
+    for (const table of [run.metrics, run.summary]) {
+      const k = table?.columns.indexOf("cell") ?? -1;
+      if (table && k >= 0) { for (const r of table.rows) ids.add(r[k]); }
+    }
+  }
+  const sorted = [...ids].sort((a, b) => {
+    const ia = order.get(a) ?? Infinity;
+    const ib = order.get(b) ?? Infinity;
+    return ia !== ib ? ia - ib : a < b ? -1 : a > b ? 1 : 0;
+  });
+
+  const sources: Record<string, number> = {};
+  const mergedCells: Record<string, CellRecord> = {};
+  const metricsRows: string[][] = [];
+  const summaryRows: string[][] = [];
+  for (const id of sorted) {
+    let src = runs.findIndex((r) =>
+      TERMINAL.includes(r.manifest.cells[id]?.status ?? "")
+    );
+    if (src < 0) src = runs.findIndex((r) => r.manifest.cells[id]);
+    if (src < 0) {
+      src = runs.findIndex((r) =>
+        rowsOf(r.metrics, id).length + rowsOf(r.summary, id).length > 0
+      );
+    }
+    sources[id] = src;
+    const run = runs[src];
+    const record = run.manifest.cells[id];
+    if (record) mergedCells[id] = structuredClone(record);
+    const rows = rowsOf(run.metrics, id);
+    const stepCol = run.metrics?.columns.indexOf("step") ?? -1;
+    if (stepCol >= 0) {
+      const byStep = new Map<string, string[]>();
+      for (const r of rows) {
+        byStep.delete(r[stepCol]);
+        byStep.set(r[stepCol], r);
+      }
+      metricsRows.push(
+        ...[...byStep.values()].sort((a, b) =>
+          Number(a[stepCol]) - Number(b[stepCol])
+        ),
+      );
+    } else {
+      metricsRows.push(...rows);
+    }
+    const summary = rowsOf(run.summary, id);
+    if (summary.length > 0) summaryRows.push(summary[summary.length - 1]);
+  }
+
+  const { shard: _shard, cells: _cells, ...rest } = first.manifest;
+  const manifest: Manifest = {
+    ...structuredClone(rest),
+    specHash: first.manifest.specHash,
+    spec: structuredClone(first.manifest.spec),
+    cells: mergedCells,
+  };
+  const plan: MergePlan = { manifest, sources, cells };
+  if (metricsColumns) {
+    plan.metrics = { columns: metricsColumns, rows: metricsRows };
+  }
+  if (summaryColumns) {
+    plan.summary = { columns: summaryColumns, rows: summaryRows };
+  }
+  return plan;
+}
+
+/** What {@linkcode mergeRuns} did. */
+export interface MergeResult {
+  /** The output directory. */
+  outDir: string;
+  /** The directories merged, in priority order (the output's own run last). */
+  inputs: string[];
+  /** Cells by status in the merged manifest. */
+  counts: { finished: number; diverged: number; running: number };
+  /** Cells of the spec that no input has. */
+  missing: string[];
+}
+
+async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+async function copyDir(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const src = join(from, entry.name);
+    const dst = join(to, entry.name);
+    if (entry.isDirectory) await copyDir(src, dst);
+    else if (entry.isFile) await Deno.copyFile(src, dst);
+  }
+}
+
+function readTable(path: string): CsvTable | undefined {
+  try {
+    Deno.statSync(path);
+  } catch {
+    return undefined;
+  }
+  return readCsv(path);
+}
+
+/**
+ * Merges shard result directories into `outDir` (see the module
+ * documentation): `manifest.json`, `metrics.csv`, `summary.csv`,
+ * `grids/<cell>/` and a regenerated `grids/contact_sheet.png`.
+ *
+ * @param dirs The shard directories, in priority order.
+ * @param outDir The output directory (created; may be one of `dirs`).
+ * @returns What was merged.
+ * @throws Error One line when an input has no manifest, the spec hashes
+ *   differ, or the CSV columns differ; nothing is written then.
+ * @example
+ * ```ts ignore
+ * import { mergeRuns } from "./merge.ts";
+ * // after `bench quick --shard 1/2 --out results/q-1of2` and `--shard 2/2 --out results/q-2of2`:
+ * await mergeRuns(["results/q-1of2", "results/q-2of2"], "results/q");
+ * ```
+ */
+export async function mergeRuns(
+  dirs: readonly string[],
+  outDir: string,
+): Promise<MergeResult> {
+  const out = resolve(outDir);
+  const inputs: string[] = [];
+  for (const d of dirs) {
+    if (!inputs.some((x) => resolve(x) === resolve(d))) inputs.push(d);
+  }
+  if (inputs.length === 0) throw new Error("cannot merge: no run directories");
+  if (
+    !inputs.some((d) => resolve(d) === out) &&
+    (await readManifest(outDir)) !== undefined
+  ) {
+    inputs.push(outDir);
+  }
+  const runs: RunData[] = [];
+  for (const dir of inputs) {
+    const manifest = await readManifest(dir);
+    if (!manifest) {
+      throw new Error(
+        `cannot merge: ${dir} has no manifest.json (not a run directory)`,
+      );
+    }
+    runs.push({
+      dir,
+      manifest,
+      metrics: readTable(join(dir, "metrics.csv")),
+      summary: readTable(join(dir, "summary.csv")),
+    });
+  }
+  const plan = planMerge(runs);
+
+  await Deno.mkdir(outDir, { recursive: true });
+  let anyGrid = false;
+  for (const [id, src] of Object.entries(plan.sources)) {
+    const from = join(runs[src].dir, "grids", id);
+    const to = join(outDir, "grids", id);
+    if (!(await isDir(from))) continue;
+    anyGrid = true;
+    if (resolve(from) === resolve(to)) continue;
+    await Deno.remove(to, { recursive: true }).catch(() => {});
+    await copyDir(from, to);
+  }
+  if (plan.metrics) {
+    writeCsvFile(
+      join(outDir, "metrics.csv"),
+      plan.metrics.columns,
+      plan.metrics.rows,
+    );
+  }
+  if (plan.summary) {
+    writeCsvFile(
+      join(outDir, "summary.csv"),
+      plan.summary.columns,
+      plan.summary.rows,
+    );
+  }
+  await writeManifest(outDir, plan.manifest);
+  if (anyGrid) {
+    const known = plan.cells.filter((c) => plan.sources[c.id] !== undefined);
+    await writeRunContactSheet(outDir, known);
+  }
+  const counts = { finished: 0, diverged: 0, running: 0 };
+  for (const record of Object.values(plan.manifest.cells)) {
+    counts[record.status]++;
+  }
+  return {
+    outDir,
+    inputs,
+    counts,
+    missing: plan.cells.filter((c) => plan.manifest.cells[c.id] === undefined)
+      .map((c) => c.id),
+  };
+}

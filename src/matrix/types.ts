@@ -1,0 +1,169 @@
+/**
+ * The types of a matrix spec (data sets × variants × losses × seeds, with
+ * defaults and per-axis overrides) and of the cells it expands to.
+ *
+ * A spec is plain JSON, so that profiles live as files in
+ * `benchmarks/profiles/` and a user can write their own:
+ *
+ * ```json
+ * {
+ *   "name": "quick",
+ *   "datasets": ["mnist"],
+ *   "variants": ["mlp"],
+ *   "losses": ["minimax", "ns", "lsgan", "wgan", "wgan-gp", "hinge"],
+ *   "seeds": [0],
+ *   "include": [{ "variant": "cgan", "loss": "ns" }, { "variant": "dcgan", "loss": "ns" }],
+ *   "defaults": { "steps": 3000, "batchSize": 64, "evalEvery": 500, "nEval": 2000 },
+ *   "overrides": [{ "match": { "variant": "dcgan" }, "set": { "steps": 2000 } }]
+ * }
+ * ```
+ *
+ * @module
+ */
+
+/** How an optimizer's settings are replaced for D or G (every field optional). */
+export interface OptimizerOverride {
+  /** Optimizer kind; absent keeps the loss's default kind. */
+  kind?: "adam" | "rmsprop" | "sgd";
+  /** Learning rate (> 0). */
+  learningRate?: number;
+  /** Adam β₁ in [0, 1). */
+  beta1?: number;
+  /** Adam β₂ in [0, 1). */
+  beta2?: number;
+  /** Numerical ε (> 0). */
+  epsilon?: number;
+  /** RMSProp decay ρ in [0, 1). */
+  decay?: number;
+  /** RMSProp / SGD momentum in [0, 1). */
+  momentum?: number;
+}
+
+/** Optimizer overrides of D and G. */
+export interface OptimizerOverrides {
+  /** The discriminator / critic optimizer. */
+  d?: OptimizerOverride;
+  /** The generator optimizer. */
+  g?: OptimizerOverride;
+}
+
+/** How D normalises its layers: `auto` = the variant's default, LayerNorm for a penalised critic. */
+export type CriticNormChoice = "auto" | "batchnorm" | "layernorm" | "none";
+
+/** The resolved settings of one cell (every field present). */
+export interface CellConfig {
+  /** Generator steps (each preceded by n_critic D steps). Integer ≥ 1. */
+  steps: number;
+  /** Images per batch. Integer ≥ 1. */
+  batchSize: number;
+  /** Evaluate every this many G steps (and at the last step). Integer ≥ 1. */
+  evalEvery: number;
+  /** Checkpoint every this many G steps; 0 = never; else a multiple of `evalEvery`. */
+  checkpointEvery: number;
+  /** Generated (and real) images for FID / IS / KID. Integer ≥ 2. */
+  nEval: number;
+  /** Real and fake images for the D-equilibrium metrics (DESIGN §4: 512). */
+  nEquilibrium: number;
+  /** Generated images matched to their nearest train image (psnr_nn, ssim_nn). */
+  nNeighbour: number;
+  /** Size of the fixed train subset searched for nearest neighbours. */
+  nNeighbourPool: number;
+  /** Random image pairs for ssim_div / ssim_div_real. */
+  nSsimPairs: number;
+  /** KID subsets. */
+  kidSubsets: number;
+  /** KID subset size (used as min(kidSubsetSize, nEval)). */
+  kidSubsetSize: number;
+  /** Inception Score splits. */
+  isSplits: number;
+  /** The sample grid is gridSize × gridSize images. */
+  gridSize: number;
+  /** D normalisation. */
+  criticNorm: CriticNormChoice;
+  /** Evaluator network id; `default` = the data set's built-in classifier. */
+  evaluator: string;
+  /** D steps per G step; absent = the loss's default. */
+  nCritic?: number;
+  /** Gradient-penalty weight; absent = the loss's default. */
+  gradientPenalty?: number;
+  /** Weight clipping bound; absent = the loss's default. */
+  clip?: number;
+  /** Optimizer settings replacing the loss's defaults. */
+  optimizer?: OptimizerOverrides;
+}
+
+/** A partial {@linkcode CellConfig}: what `defaults` and `overrides[].set` hold. */
+export type ConfigPatch = Partial<CellConfig>;
+
+/**
+ * Selects cells by axis values. Each field is one value or a list of values
+ * (any of them matches); an absent field matches every value.
+ */
+export interface CellPattern {
+  /** Data set id(s). */
+  dataset?: string | string[];
+  /** Variant id(s). */
+  variant?: string | string[];
+  /** Loss id(s). */
+  loss?: string | string[];
+  /** Seed(s). */
+  seed?: number | number[];
+}
+
+/** A settings override applied to the cells its `match` selects. */
+export interface Override {
+  /** Which cells (an empty object selects every cell). */
+  match: CellPattern;
+  /** The settings to replace; `optimizer.d` / `optimizer.g` merge field by field. */
+  set: ConfigPatch;
+}
+
+/** An explicit extra (data set, variant, loss), crossed with every seed. */
+export interface IncludeCell {
+  /** Data set id; absent = every data set of the spec. */
+  dataset?: string;
+  /** Variant id. */
+  variant: string;
+  /** Loss id. */
+  loss: string;
+}
+
+/** A matrix spec after parsing (optional lists filled in as empty). */
+export interface MatrixSpec {
+  /** Name of the spec (profile name), used in messages and manifests. */
+  name: string;
+  /** Free text; not part of {@linkcode specHash}. */
+  description?: string;
+  /** Data set ids, in run order. */
+  datasets: string[];
+  /** Variant ids of the cross product, in run order (may be empty when `include` is used). */
+  variants: string[];
+  /** Loss ids of the cross product, in run order (may be empty when `include` is used). */
+  losses: string[];
+  /** Seeds, in run order. */
+  seeds: number[];
+  /** Settings of every cell (on top of the built-in defaults). */
+  defaults: ConfigPatch;
+  /** Per-axis overrides, applied in order (later wins). */
+  overrides: Override[];
+  /** Extra (data set, variant, loss) cells beyond the cross product. */
+  include: IncludeCell[];
+  /** Cells removed from the matrix (after `include`). */
+  exclude: CellPattern[];
+}
+
+/** One unit of work: a (data set, variant, loss, seed) with its settings. */
+export interface Cell {
+  /** `<dataset>-<variant>-<loss>-s<seed>`, e.g. `mnist-mlp-ns-s0`. */
+  id: string;
+  /** Data set id. */
+  dataset: string;
+  /** Variant id. */
+  variant: string;
+  /** Loss id. */
+  loss: string;
+  /** Seed. */
+  seed: number;
+  /** The resolved settings. */
+  config: CellConfig;
+}

@@ -1,0 +1,325 @@
+/**
+ * The columns of `metrics.csv` and `summary.csv`: name, unit and definition
+ * of each, in file order. This list is the single source of truth: the
+ * writers use it as the header and the README table is generated from it
+ * ({@linkcode columnsMarkdown}). Columns never change meaning; new columns
+ * are appended at the end.
+ *
+ * @module
+ */
+
+/** One CSV column. */
+export interface Column {
+  /** Header name (snake_case). */
+  name: string;
+  /** Unit, or `—` for identifiers and dimensionless values, `text` for strings. */
+  unit: string;
+  /** What the value is, in one or two sentences. */
+  definition: string;
+}
+
+/** The identity of a cell (first columns of both files). */
+const CELL_IDENTITY: readonly Column[] = [
+  {
+    name: "cell",
+    unit: "text",
+    definition: "Cell id `<dataset>-<variant>-<loss>-s<seed>`.",
+  },
+  { name: "dataset", unit: "text", definition: "Data set id." },
+  { name: "variant", unit: "text", definition: "Architecture (variant) id." },
+  { name: "loss", unit: "text", definition: "Loss id." },
+  {
+    name: "seed",
+    unit: "—",
+    definition: "Seed of weights, noise and batch order.",
+  },
+];
+
+/** Where and how the numbers were measured. */
+const PROVENANCE: readonly Column[] = [
+  {
+    name: "backend",
+    unit: "text",
+    definition:
+      "TF.js backend (`tf.getBackend()`): tensorflow, webgpu, wasm or cpu.",
+  },
+  {
+    name: "device",
+    unit: "text",
+    definition:
+      "The device the backend ran on (GPU name, or CPU model and thread count).",
+  },
+  {
+    name: "evaluator",
+    unit: "text",
+    definition:
+      "Id of the evaluator network behind fid, is_*, kid_* and fid_floor.",
+  },
+  {
+    name: "evaluator_md5",
+    unit: "text",
+    definition: "MD5 of the evaluator's weight files.",
+  },
+  {
+    name: "n_eval",
+    unit: "images",
+    definition:
+      "Generated images (and real test images) used for fid, is_*, kid_* and fid_floor.",
+  },
+];
+
+/** The metrics of DESIGN.md §4, in order. */
+const METRICS: readonly Column[] = [
+  {
+    name: "d_real",
+    unit: "prob | score",
+    definition:
+      "Mean D output on held-out real test images (512 by default), D in inference mode: mean σ(s) for minimax/ns, mean raw score s otherwise.",
+  },
+  {
+    name: "d_fake",
+    unit: "prob | score",
+    definition: "The same on as many fresh generated images.",
+  },
+  {
+    name: "d_auc",
+    unit: "—",
+    definition:
+      "ROC AUC of D's raw scores separating the real test images from the fakes (0.5 = D cannot tell them apart).",
+  },
+  {
+    name: "d_auc_train",
+    unit: "—",
+    definition:
+      "The same with real train images; d_auc_train − d_auc shows D over-fitting.",
+  },
+  {
+    name: "eq_gap",
+    unit: "—",
+    definition:
+      "Equilibrium gap 2·|d_auc − 0.5| (0 = equilibrium, 1 = D separates perfectly).",
+  },
+  {
+    name: "w_estimate",
+    unit: "score",
+    definition:
+      "Mean s on real minus mean s on fake (a Wasserstein estimate for critic losses).",
+  },
+  {
+    name: "d_loss",
+    unit: "loss",
+    definition: "Mean D loss over the interval's D steps (penalty included).",
+  },
+  {
+    name: "g_loss",
+    unit: "loss",
+    definition: "Mean G loss over the interval's G steps.",
+  },
+  {
+    name: "d_loss_gap",
+    unit: "loss",
+    definition:
+      "d_loss minus its value at the equilibrium D = ½: 2 ln 2 for minimax/ns, 0.25 lsgan, 0 wgan/wgan-gp, 2 hinge.",
+  },
+  {
+    name: "grad_norm_d",
+    unit: "L2 norm",
+    definition:
+      "Mean global L2 norm of D's parameter gradients over the interval.",
+  },
+  {
+    name: "grad_norm_g",
+    unit: "L2 norm",
+    definition:
+      "Mean global L2 norm of G's parameter gradients over the interval.",
+  },
+  {
+    name: "fid",
+    unit: "—",
+    definition:
+      "Fréchet distance (Heusel et al. 2017) between evaluator features of n_eval fakes and the test-split statistics; lower is better.",
+  },
+  {
+    name: "is_mean",
+    unit: "—",
+    definition:
+      "Inception Score (Salimans et al. 2016) with the evaluator's softmax, mean over 10 splits; higher is better.",
+  },
+  {
+    name: "is_std",
+    unit: "—",
+    definition: "Standard deviation of the Inception Score over the splits.",
+  },
+  {
+    name: "kid_mean",
+    unit: "—",
+    definition:
+      "Kernel Inception Distance (Bińkowski et al. 2018): unbiased MMD² with k(x,y) = (xᵀy/d + 1)³, mean over 100 subsets of min(1000, n_eval).",
+  },
+  {
+    name: "kid_std",
+    unit: "—",
+    definition: "Standard deviation of KID over the subsets.",
+  },
+  {
+    name: "fid_floor",
+    unit: "—",
+    definition:
+      "FID of n_eval real train images vs the test statistics: what a perfect generator would get at this n_eval.",
+  },
+  {
+    name: "psnr_nn",
+    unit: "dB",
+    definition:
+      "Mean PSNR 10·log10(1/MSE) ([0,1] images) between up to 1000 fakes and their nearest (L2) image in a fixed 10,000-image train subset.",
+  },
+  {
+    name: "ssim_nn",
+    unit: "—",
+    definition:
+      "Mean SSIM between the same fakes and nearest neighbours (near the train–train level signals memorisation).",
+  },
+  {
+    name: "ssim_div",
+    unit: "—",
+    definition:
+      "Mean SSIM over 1000 random pairs of fakes (same class for conditional variants); ≫ ssim_div_real signals mode collapse.",
+  },
+  {
+    name: "ssim_div_real",
+    unit: "—",
+    definition: "The same over pairs of real test images.",
+  },
+];
+
+/** The names of the DESIGN.md §4 metrics, in file order. */
+export const METRIC_NAMES: readonly string[] = METRICS.map((c) => c.name);
+
+/**
+ * The columns of `metrics.csv`: one row per cell × evaluation, flushed as
+ * written.
+ */
+export const METRICS_COLUMNS: readonly Column[] = [
+  ...CELL_IDENTITY,
+  {
+    name: "step",
+    unit: "steps",
+    definition: "G steps completed at this evaluation.",
+  },
+  {
+    name: "epoch",
+    unit: "epochs",
+    definition: "images_seen / train-split size.",
+  },
+  {
+    name: "images_seen",
+    unit: "images",
+    definition: "Real training images consumed so far (D steps × batch size).",
+  },
+  {
+    name: "wall_s",
+    unit: "s",
+    definition:
+      "Wall-clock seconds since the cell started (training and evaluation, summed over resumes).",
+  },
+  {
+    name: "images_per_s",
+    unit: "images/s",
+    definition:
+      "Training throughput: images through D and G per second of training time since the cell started (evaluation excluded).",
+  },
+  ...PROVENANCE,
+  ...METRICS,
+  {
+    name: "status",
+    unit: "text",
+    definition:
+      "`ok`, or `diverged` when a loss became NaN or ±Inf (the row's metrics are then empty).",
+  },
+];
+
+/** The columns of `summary.csv`: one row per finished or diverged cell. */
+export const SUMMARY_COLUMNS: readonly Column[] = [
+  ...CELL_IDENTITY,
+  {
+    name: "status",
+    unit: "text",
+    definition: "`finished`, or `diverged` when a loss became NaN or ±Inf.",
+  },
+  {
+    name: "step",
+    unit: "steps",
+    definition: "G steps completed (the diverging step for a diverged cell).",
+  },
+  {
+    name: "epoch",
+    unit: "epochs",
+    definition: "images_seen / train-split size at the end.",
+  },
+  {
+    name: "images_seen",
+    unit: "images",
+    definition: "Real training images consumed in total.",
+  },
+  {
+    name: "wall_s",
+    unit: "s",
+    definition:
+      "Total wall-clock seconds of the cell (training and evaluation, summed over resumes).",
+  },
+  {
+    name: "train_images_per_s",
+    unit: "images/s",
+    definition:
+      "Training throughput over the whole cell: images through D and G per second of training time.",
+  },
+  ...PROVENANCE,
+  ...METRICS.map((c) => ({
+    ...c,
+    definition: `At the last evaluation: ${c.definition}`,
+  })),
+  {
+    name: "best_fid",
+    unit: "—",
+    definition: "Lowest fid over the cell's evaluations.",
+  },
+  {
+    name: "best_fid_step",
+    unit: "steps",
+    definition: "The step of best_fid.",
+  },
+];
+
+/** The header of `metrics.csv`. */
+export const METRICS_COLUMN_NAMES: readonly string[] = METRICS_COLUMNS.map((
+  c,
+) => c.name);
+
+/** The header of `summary.csv`. */
+export const SUMMARY_COLUMN_NAMES: readonly string[] = SUMMARY_COLUMNS.map((
+  c,
+) => c.name);
+
+/**
+ * A Markdown table of columns (for the README).
+ *
+ * @param columns The columns, e.g. {@linkcode METRICS_COLUMNS}.
+ * @returns `| column | unit | definition |` and one row per column, each
+ *   line ending in `\n`.
+ * @example
+ * ```ts
+ * import { columnsMarkdown, METRICS_COLUMNS } from "./columns.ts";
+ * columnsMarkdown(METRICS_COLUMNS).startsWith("| column | unit | definition |"); // true
+ * ```
+ */
+export function columnsMarkdown(columns: readonly Column[]): string {
+  const escape = (s: string) => s.replaceAll("|", "\\|");
+  const lines = [
+    "| column | unit | definition |",
+    "|---|---|---|",
+    ...columns.map((c) =>
+      `| \`${c.name}\` | ${escape(c.unit)} | ${escape(c.definition)} |`
+    ),
+  ];
+  return lines.map((l) => `${l}\n`).join("");
+}

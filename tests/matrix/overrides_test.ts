@@ -1,0 +1,90 @@
+import { assert } from "../_assert.ts";
+import { applyOverrides } from "../../src/matrix/overrides.ts";
+import { expandSpec } from "../../src/matrix/expand.ts";
+import { specHash } from "../../src/matrix/hash.ts";
+import { loadProfile } from "../../src/matrix/profiles.ts";
+import { tinySpec } from "./_helpers.ts";
+
+Deno.test("applyOverrides: axis flags replace the axis; include kept only when it fits", async () => {
+  const quick = await loadProfile("quick");
+  const ids = (flags: Parameters<typeof applyOverrides>[1]) =>
+    expandSpec(applyOverrides(quick, flags)).map((c) => c.id);
+  assert.deepEqual(ids({ losses: ["ns"] }), [
+    "mnist-mlp-ns-s0",
+    "mnist-cgan-ns-s0",
+    "mnist-dcgan-ns-s0",
+  ]);
+  assert.deepEqual(ids({ variants: ["dcgan"], losses: ["ns", "hinge"] }), [
+    "mnist-dcgan-ns-s0",
+    "mnist-dcgan-hinge-s0",
+  ]);
+  assert.deepEqual(ids({ losses: ["hinge"] }), ["mnist-mlp-hinge-s0"]);
+  assert.deepEqual(ids({ seeds: [1, 2], losses: ["wgan"] }), [
+    "mnist-mlp-wgan-s1",
+    "mnist-mlp-wgan-s2",
+  ]);
+  assert.equal(ids({ datasets: ["fashion"] }).length, 8);
+  // the original spec is untouched
+  assert.equal(expandSpec(quick).length, 8);
+});
+
+Deno.test("applyOverrides: numeric flags win over the spec's overrides", () => {
+  const spec = tinySpec({
+    overrides: [{ match: { variant: "dcgan" }, set: { steps: 999 } }],
+  });
+  const cells = expandSpec(
+    applyOverrides(spec, {
+      steps: 4,
+      batchSize: 8,
+      evalEvery: 2,
+      nEval: 16,
+      checkpointEvery: 0,
+    }),
+  );
+  for (const c of cells) {
+    assert.deepEqual(
+      [
+        c.config.steps,
+        c.config.batchSize,
+        c.config.evalEvery,
+        c.config.nEval,
+        c.config.checkpointEvery,
+      ],
+      [4, 8, 2, 16, 0],
+    );
+  }
+  assert.notEqual(specHash(applyOverrides(spec, { steps: 4 })), specHash(spec));
+  assert.equal(specHash(applyOverrides(spec, {})), specHash(spec));
+});
+
+Deno.test("applyOverrides: bad flag values are one-line errors naming the flag", () => {
+  const spec = tinySpec();
+  assert.throws(
+    () => applyOverrides(spec, { steps: -1 }),
+    /^Error: --steps: expected an integer >= 1, got -1$/,
+  );
+  assert.throws(
+    () => applyOverrides(spec, { batchSize: 0 }),
+    /--batch-size: expected an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () => applyOverrides(spec, { nEval: 1.5 }),
+    /--n-eval: expected an integer >= 2/,
+  );
+  assert.throws(
+    () => applyOverrides(spec, { variants: [] }),
+    /--variants: expected at least one id/,
+  );
+  assert.throws(
+    () => applyOverrides(spec, { losses: ["a/b"] }),
+    /--losses: expected ids/,
+  );
+  assert.throws(
+    () => applyOverrides(spec, { seeds: [-2] }),
+    /--seeds: expected integers/,
+  );
+  assert.throws(
+    () => applyOverrides(spec, { seeds: [1, 1] }),
+    /--seeds: a seed is given twice/,
+  );
+});

@@ -1,0 +1,103 @@
+import { assert } from "../_assert.ts";
+import {
+  columnsMarkdown,
+  METRIC_NAMES,
+  METRICS_COLUMN_NAMES,
+  METRICS_COLUMNS,
+  SUMMARY_COLUMN_NAMES,
+  SUMMARY_COLUMNS,
+} from "../../src/report/columns.ts";
+
+/** The metric names of DESIGN.md §4, written out independently. */
+const DESIGN_METRICS = [
+  "d_real",
+  "d_fake",
+  "d_auc",
+  "d_auc_train",
+  "eq_gap",
+  "w_estimate",
+  "d_loss",
+  "g_loss",
+  "d_loss_gap",
+  "grad_norm_d",
+  "grad_norm_g",
+  "fid",
+  "is_mean",
+  "is_std",
+  "kid_mean",
+  "kid_std",
+  "fid_floor",
+  "psnr_nn",
+  "ssim_nn",
+  "ssim_div",
+  "ssim_div_real",
+];
+
+Deno.test("columns: no duplicates, snake_case, unit and definition present", () => {
+  for (const columns of [METRICS_COLUMNS, SUMMARY_COLUMNS]) {
+    const names = columns.map((c) => c.name);
+    assert.equal(new Set(names).size, names.length);
+    for (const c of columns) {
+      assert.match(c.name, /^[a-z][a-z0-9_]*$/);
+      assert.ok(c.unit.length > 0, c.name);
+      assert.ok(c.definition.length >= 5, c.name);
+    }
+  }
+});
+
+Deno.test("columns: every DESIGN.md §4 metric, in both files", () => {
+  assert.deepEqual([...METRIC_NAMES], DESIGN_METRICS);
+  for (const m of DESIGN_METRICS) {
+    assert.ok(METRICS_COLUMN_NAMES.includes(m), `metrics.csv lacks ${m}`);
+    assert.ok(SUMMARY_COLUMN_NAMES.includes(m), `summary.csv lacks ${m}`);
+  }
+});
+
+Deno.test("columns: metrics.csv starts with the run identity and ends with status", () => {
+  assert.deepEqual(METRICS_COLUMN_NAMES.slice(0, 15), [
+    "cell",
+    "dataset",
+    "variant",
+    "loss",
+    "seed",
+    "step",
+    "epoch",
+    "images_seen",
+    "wall_s",
+    "images_per_s",
+    "backend",
+    "device",
+    "evaluator",
+    "evaluator_md5",
+    "n_eval",
+  ]);
+  assert.deepEqual(METRICS_COLUMN_NAMES.slice(15, -1), DESIGN_METRICS);
+  assert.equal(METRICS_COLUMN_NAMES.at(-1), "status");
+  for (
+    const name of [
+      "cell",
+      "status",
+      "wall_s",
+      "train_images_per_s",
+      "best_fid",
+      "best_fid_step",
+    ]
+  ) {
+    assert.ok(SUMMARY_COLUMN_NAMES.includes(name), name);
+  }
+});
+
+Deno.test("columnsMarkdown: one table row per column", () => {
+  const md = columnsMarkdown(METRICS_COLUMNS);
+  const lines = md.trimEnd().split("\n");
+  assert.equal(lines.length, METRICS_COLUMNS.length + 2);
+  assert.equal(lines[2].startsWith("| `cell` | text | "), true);
+  for (const line of lines) assert.match(line, /^\|.*\|$/);
+  // a pipe inside a definition is escaped
+  assert.equal(
+    columnsMarkdown([{ name: "x", unit: "a|b", definition: "y" }]).split(
+      "\n",
+    )[2],
+    "| `x` | a\\|b | y |",
+  );
+});
