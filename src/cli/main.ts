@@ -15,11 +15,13 @@ import type { Command } from "./_command.ts";
 import { UsageError } from "./_args.ts";
 import { benchCommand } from "./bench.ts";
 import { doctorCommand } from "./doctor.ts";
+import { mergeCommand } from "./merge.ts";
 
 /** Every sub-command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
   benchCommand,
   doctorCommand,
+  mergeCommand,
 ];
 
 /**

@@ -87,7 +87,7 @@ function generateSplit(
 /**
  * Generates the synthetic data set (deterministic for a given seed).
  *
- * @param options Size (default 8), channels (1 or 3, default 1), split sizes
+ * @param options Size (default 16: SSIM needs at least 11×11), channels (1 or 3, default 1), split sizes
  *   (default 512 / 128) and seed (default 1).
  * @returns The data set (`size`×`size`×`channels`, 4 classes, balanced labels).
  * @example
@@ -98,7 +98,7 @@ function generateSplit(
  * ```
  */
 export function loadSynthetic(options: SyntheticOptions = {}): Dataset {
-  const size = options.size ?? 8;
+  const size = options.size ?? 16;
   const channels = options.channels ?? 1;
   const trainCount = options.trainCount ?? 512;
   const testCount = options.testCount ?? 128;

@@ -54,7 +54,7 @@ export interface Dataset {
 export interface SyntheticOptions {
   /** Channels per pixel: 1 (grey, default) or 3 (RGB, coloured per class). */
   channels?: 1 | 3;
-  /** Image side in pixels (default 8, at least 8). */
+  /** Image side in pixels (default 16, at least 8; SSIM needs 11 or more). */
   size?: number;
   /** Training images (default 512). */
   trainCount?: number;

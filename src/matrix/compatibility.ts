@@ -13,7 +13,7 @@ export const DATASET_SHAPES: Readonly<Record<string, ImageShape>> = {
   mnist: { height: 28, width: 28, channels: 1 },
   fashion: { height: 28, width: 28, channels: 1 },
   cifar10: { height: 32, width: 32, channels: 3 },
-  synthetic: { height: 8, width: 8, channels: 1 },
+  synthetic: { height: 16, width: 16, channels: 1 },
 };
 
 /**

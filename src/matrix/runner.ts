@@ -257,7 +257,7 @@ async function runCell(context: CellContext): Promise<CellSummary> {
         const gridDir = join(outDir, RESULT_FILES.grids, cell.id);
         await Deno.mkdir(gridDir, { recursive: true });
         await writePng(
-          join(gridDir, `${String(at.step).padStart(6, "0")}.png`),
+          join(gridDir, `${at.step}.png`),
           grid,
         );
         if (metrics.fid < best.fid) best = { fid: metrics.fid, step: at.step };
@@ -447,13 +447,13 @@ async function checkpointStep(path: string): Promise<number> {
 }
 
 function dropRowsAfter(path: string, cellId: string, step: number): void {
-  let table;
   try {
-    table = readCsv(path);
+    Deno.statSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return;
     throw error;
   }
+  const table = readCsv(path);
   const cellCol = table.columns.indexOf("cell");
   const stepCol = table.columns.indexOf("step");
   const keep = table.rows.filter((row) =>

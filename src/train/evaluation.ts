@@ -182,7 +182,7 @@ export class EvaluationSuite {
       sizes.nEval,
       REAL_SUBSET_SEED,
     );
-    const trainFeatures = await featuresOf(
+    const trainFeatures = featuresOf(
       evaluator,
       (start, end) =>
         imagesAt(dataset, dataset.train, trainIdx.subarray(start, end), native),
@@ -240,7 +240,7 @@ export class EvaluationSuite {
    */
   async evaluate(models: ModelsAtStep): Promise<IntervalMetrics> {
     const { dataset, sizes } = this;
-    const { generator, discriminator, trainShape, conditional } = models;
+    const { generator, conditional } = models;
     const labelsFor = (start: number, end: number): tf.Tensor1D | null =>
       conditional ? balancedLabels(start, end, dataset.numClasses) : null;
 
@@ -501,11 +501,11 @@ export function balancedLabels(
   );
 }
 
-async function featuresOf(
+function featuresOf(
   evaluator: EvaluatorNetwork,
   images: (start: number, end: number) => tf.Tensor4D,
   count: number,
-): Promise<tf.Tensor2D> {
+): tf.Tensor2D {
   const parts: tf.Tensor2D[] = [];
   for (let start = 0; start < count; start += CHUNK) {
     const end = Math.min(count, start + CHUNK);
@@ -551,7 +551,7 @@ async function cachedTestFeatures(
   }
   const native = nativeShape(dataset);
   const all = Int32Array.from({ length: dataset.test.count }, (_, i) => i);
-  const features = await featuresOf(
+  const features = featuresOf(
     evaluator,
     (start, end) =>
       imagesAt(dataset, dataset.test, all.subarray(start, end), native),

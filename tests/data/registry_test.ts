@@ -29,7 +29,12 @@ Deno.test("loadDataset: unknown id rejects with the accepted ids", async () => {
 
 Deno.test("synthetic: sizes, balanced labels, deterministic, range, channels", async () => {
   const a = await loadDataset("synthetic");
-  assert.deepEqual([a.height, a.width, a.channels, a.numClasses], [8, 8, 1, 4]);
+  assert.deepEqual([a.height, a.width, a.channels, a.numClasses], [
+    16,
+    16,
+    1,
+    4,
+  ]);
   assert.equal(a.train.count, 512);
   assert.equal(a.test.count, 128);
   assert.equal(a.train.images.length, 512 * 64);

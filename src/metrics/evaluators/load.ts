@@ -209,12 +209,16 @@ async function loadExternal(
     modelInput = model.inputs[0].shape;
   } else {
     const model = await tfc.loadGraphModel(tf.io.fromMemory(read.artifacts));
-    if (spec.featureOutput === undefined) {
+    const featureOutput = spec.featureOutput ??
+      (model.outputNodes.length === 1 ? model.outputNodes[0] : undefined);
+    if (featureOutput === undefined) {
       throw new Error(
-        `${spec.path}: graph model needs featureOutput (a node name, e.g. the pool_3 node)`,
+        `${spec.path}: graph model has outputs ${
+          model.outputNodes.join(", ")
+        }: give featureOutput (a node name, e.g. the pool_3 node)`,
       );
     }
-    const outputs = [spec.featureOutput];
+    const outputs = [featureOutput];
     const head = spec.probabilitiesOutput ?? spec.logitsOutput;
     if (head !== undefined) outputs.push(head);
     forward = (x) => {
