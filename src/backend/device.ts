@@ -3,8 +3,9 @@
  *
  * @module
  */
+import { cpus } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
-import { granted, readText } from "./_permissions.ts";
+import { granted } from "./_permissions.ts";
 import { probeWebGpu } from "./_webgpu.ts";
 
 /**
@@ -19,9 +20,13 @@ import { probeWebGpu } from "./_webgpu.ts";
  */
 export function cpuDescription(): string {
   const cores = navigator.hardwareConcurrency;
-  const info = readText("/proc/cpuinfo");
-  const model = info?.match(/^(?:model name|Hardware|Processor)\s*:\s*(.+)$/m)
-    ?.[1]?.trim();
+  // node:os needs only --allow-sys; Deno treats /proc/cpuinfo as needing -A.
+  let model: string | undefined;
+  try {
+    model = cpus()[0]?.model?.trim();
+  } catch {
+    model = undefined;
+  }
   return `${model || `${Deno.build.arch} CPU`} (${cores} core${
     cores === 1 ? "" : "s"
   })`;

@@ -20,6 +20,7 @@ import { validateCells } from "../matrix/validate.ts";
 import { parseShard, shardCells } from "../matrix/shard.ts";
 import { resolveSpec } from "../matrix/profiles.ts";
 import { runMatrix } from "../matrix/runner.ts";
+import type { MatrixSpec } from "../matrix/types.ts";
 import type { CellSummary } from "../matrix/runner.ts";
 import { compatibility } from "../matrix/compatibility.ts";
 
@@ -95,6 +96,12 @@ const FLAGS: FlagSpecs = {
     valueName: "DIR",
     description: "directory with the official data files",
   },
+  evaluator: {
+    type: "string",
+    valueName: "MODEL.json",
+    description:
+      "an external TF.js evaluator (e.g. a converted Inception-v3) instead of the shipped one",
+  },
   "dry-run": { type: "boolean", description: "list the cells and exit" },
 };
 
@@ -132,6 +139,15 @@ export const benchCommand: Command = {
       evalEvery: values["eval-every"] as number | undefined,
       nEval: values["n-eval"] as number | undefined,
     });
+    if (values.evaluator !== undefined) {
+      const evaluator = values.evaluator as string;
+      try {
+        await Deno.stat(evaluator);
+      } catch {
+        throw new UsageError(`--evaluator: ${evaluator}: file not found`);
+      }
+      spec = applyEvaluator(spec, evaluator);
+    }
     const all = expandSpec(spec);
     // Every invalid combination is reported at once, before anything runs.
     validateCells(all, {
@@ -187,6 +203,17 @@ export const benchCommand: Command = {
     return 0;
   },
 };
+
+/** Makes every cell use the external evaluator at `path` (a final override). */
+function applyEvaluator(spec: MatrixSpec, path: string): MatrixSpec {
+  return {
+    ...spec,
+    overrides: [...(spec.overrides ?? []), {
+      match: {},
+      set: { evaluator: path },
+    }],
+  };
+}
 
 function summaryTable(summaries: CellSummary[]): string {
   const fmt = (v: unknown, digits: number) =>

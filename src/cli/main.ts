@@ -16,12 +16,14 @@ import { UsageError } from "./_args.ts";
 import { benchCommand } from "./bench.ts";
 import { doctorCommand } from "./doctor.ts";
 import { mergeCommand } from "./merge.ts";
+import { trainEvaluatorCommand } from "./train_evaluator.ts";
 
 /** Every sub-command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
   benchCommand,
   doctorCommand,
   mergeCommand,
+  trainEvaluatorCommand,
 ];
 
 /**

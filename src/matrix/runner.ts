@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Cell, MatrixSpec } from "./types.ts";
 import type { CellRecord, Manifest } from "./manifest.ts";
 import { newManifest, readManifest, writeManifest } from "./manifest.ts";
@@ -25,7 +25,10 @@ import type { TrainConfig } from "../train/trainer.ts";
 import { EvaluationSuite } from "../train/evaluation.ts";
 import type { EvaluationSizes } from "../train/evaluation.ts";
 import { ProgressReporter } from "../train/progress.ts";
-import type { Evaluator } from "../metrics/evaluators/types.ts";
+import type {
+  Evaluator,
+  ExternalModelSpec,
+} from "../metrics/evaluators/types.ts";
 import { loadEvaluator } from "../metrics/evaluators/load.ts";
 import { getLoss } from "../losses/registry.ts";
 import { getVariant } from "../models/registry.ts";
@@ -131,7 +134,7 @@ export async function runMatrix(options: RunOptions): Promise<CellSummary[]> {
         evaluator = await loadEvaluator(
           cell.config.evaluator === "default"
             ? dataset.id
-            : { path: cell.config.evaluator },
+            : await externalEvaluator(cell.config.evaluator),
         );
         evaluators.set(evaluatorKey, evaluator);
         manifest.evaluators = {
@@ -425,6 +428,33 @@ async function openManifest(
   if (shard) manifest.shard = shard;
   await writeManifest(outDir, manifest);
   return manifest;
+}
+
+/**
+ * The external evaluator named by a cell's `evaluator` setting: a TF.js
+ * `model.json` (outputs named `features` and `logits`), or a JSON spec
+ * `{ "path": "model.json", "featureOutput": …, "logitsOutput" | "probabilitiesOutput": …, "inputSize": [h, w], "inputRange": [lo, hi] }`
+ * whose `path` is relative to the spec file.
+ *
+ * @param file The file named by `--evaluator` or the spec.
+ * @returns What {@linkcode loadEvaluator} takes.
+ */
+export async function externalEvaluator(
+  file: string,
+): Promise<ExternalModelSpec> {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await Deno.readTextFile(file));
+  } catch (error) {
+    throw new Error(
+      `evaluator ${file}: cannot read JSON (${(error as Error).message})`,
+    );
+  }
+  if (typeof json.path !== "string") return { path: file };
+  return {
+    ...(json as unknown as ExternalModelSpec),
+    path: join(dirname(file), json.path),
+  };
 }
 
 async function checkpointStep(path: string): Promise<number> {

@@ -27,6 +27,11 @@ await tf.ready();
 
 const quiet = () => {};
 
+/** The synthetic set used throughout (explicit, so loader defaults may change). */
+const SYNTHETIC = {
+  synthetic: { size: 8, channels: 1, trainCount: 512, testCount: 128, seed: 1 },
+} as const;
+
 /** The values of a tensor computed in a tidy scope (the tensor is disposed). */
 function read(f: () => tf.Tensor): number | number[] {
   const t = tf.tidy(f);
@@ -48,6 +53,7 @@ async function trainTiny(
     learningRate: 1e-2,
     outDir: join(root, "synthetic"),
     evalEachEpoch: false,
+    data: SYNTHETIC,
     log: quiet,
   });
 }
@@ -66,6 +72,7 @@ Deno.test("trainEvaluator: writes model, weights and a consistent manifest; load
       learningRate: 1e-2,
       outDir: join(root, "synthetic"),
       logEvery: 8,
+      data: SYNTHETIC,
       log: (l) => lines.push(l),
     });
     equal(tf.memory().numTensors, atStart, "training leaves no tensors");
@@ -102,7 +109,7 @@ Deno.test("trainEvaluator: writes model, weights and a consistent manifest; load
     equal(ev.checksum, manifest.weightsMd5);
     equal(ev.featureDim, 16);
     equal(ev.numClasses, 4);
-    const ds = await loadDataset("synthetic");
+    const ds = await loadDataset("synthetic", SYNTHETIC);
     const x = toImageTensor(ds.test, [8, 8, 1]);
     const { features, probabilities } = ev.predict(x);
     deepEqual(features.shape, [128, 16]);
@@ -188,7 +195,12 @@ Deno.test("trainEvaluator: bad options are one-line errors naming the flag", asy
     /architecture "huge": unknown/,
   );
   await rejects(
-    trainEvaluator({ dataset: "synthetic", batchSize: 4096, log: quiet }),
+    trainEvaluator({
+      dataset: "synthetic",
+      batchSize: 4096,
+      log: quiet,
+      data: SYNTHETIC,
+    }),
     /--batch-size 4096: larger than the 512 training images/,
   );
 });

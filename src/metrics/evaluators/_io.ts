@@ -178,20 +178,17 @@ export async function readModel(
       `${modelPath}: not a TF.js model.json (needs modelTopology and weightsManifest)`,
     );
   }
-  const isRemote = /^https?:\/\//i.test(modelPath);
-  const base = isRemote
-    ? modelPath.slice(0, modelPath.lastIndexOf("/") + 1)
-    : dirname(
-      ("path" in resolveLocation(modelPath))
-        ? (resolveLocation(modelPath) as { path: string }).path
-        : modelPath,
-    );
+  const where = resolveLocation(modelPath);
+  const isRemote = "url" in where;
+  const base = "url" in where
+    ? where.url.slice(0, where.url.lastIndexOf("/") + 1)
+    : dirname(where.path);
   const weightsFiles: string[] = [];
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   for (const group of json.weightsManifest) {
     for (const p of group.paths) {
       weightsFiles.push(
-        isRemote ? base + p.replace(/^\.\//, "") : join(base, p),
+        isRemote ? new URL(p, base).href : join(base, p),
       );
     }
     weightSpecs.push(...group.weights);

@@ -1,0 +1,94 @@
+/**
+ * `ganbench train-evaluator`: trains the classifier whose penultimate layer
+ * gives FID/KID features and whose softmax gives the Inception Score for a
+ * data set, deterministically, and writes it in TF.js layers format with a
+ * manifest (test accuracy, weights md5, feature dimension).
+ *
+ * @module
+ */
+import type { Command } from "./_command.ts";
+import { formatHelp, parseFlags } from "./_args.ts";
+import type { FlagSpecs } from "./_args.ts";
+import { BACKEND_CHOICES, initBackend } from "../backend/mod.ts";
+import type { BackendChoice } from "../backend/mod.ts";
+import { DATASET_IDS } from "../data/types.ts";
+import type { DatasetId } from "../data/types.ts";
+import { trainEvaluator } from "../metrics/evaluators/train.ts";
+
+const FLAGS: FlagSpecs = {
+  dataset: {
+    type: "choice",
+    choices: DATASET_IDS,
+    default: "mnist",
+    description: "data set to train on",
+  },
+  epochs: {
+    type: "integer",
+    min: 1,
+    description: "passes over the train split (default 3; cifar10 30)",
+  },
+  "batch-size": {
+    type: "integer",
+    min: 1,
+    default: 128,
+    description: "images per step",
+  },
+  seed: {
+    type: "integer",
+    min: 0,
+    default: 1,
+    description: "seed of initialisation and shuffling",
+  },
+  out: {
+    type: "string",
+    valueName: "DIR",
+    description:
+      "output directory (default: the shipped weights, src/metrics/evaluators/weights/<dataset>)",
+  },
+  backend: {
+    type: "choice",
+    choices: BACKEND_CHOICES,
+    default: "auto",
+    description: "TF.js backend",
+  },
+  "data-dir": {
+    type: "string",
+    valueName: "DIR",
+    description: "directory with the official data files",
+  },
+};
+
+/** The `train-evaluator` sub-command. */
+export const trainEvaluatorCommand: Command = {
+  name: "train-evaluator",
+  summary:
+    "train the evaluator classifier of a data set (FID/KID features, IS)",
+  async run(args) {
+    const { values } = parseFlags(args, FLAGS);
+    if (values.help) {
+      console.log(formatHelp(
+        "ganbench train-evaluator [--dataset ID] [flags]",
+        "Trains the data set's evaluator network deterministically and writes model.json, weights.bin and manifest.json (test accuracy, weights md5, feature dimension).",
+        FLAGS,
+      ));
+      return 0;
+    }
+    await initBackend(values.backend as BackendChoice, {
+      log: (l) => console.error(l),
+    });
+    const manifest = await trainEvaluator({
+      dataset: values.dataset as DatasetId,
+      epochs: values.epochs as number | undefined,
+      batchSize: values["batch-size"] as number,
+      seed: values.seed as number,
+      outDir: values.out as string | undefined,
+      data: { dataDir: values["data-dir"] as string | undefined },
+    });
+    console.log(
+      `${manifest.id}: test accuracy ${
+        (100 * manifest.testAccuracy).toFixed(2)
+      } %, ${manifest.featureDim}-d features, weights md5 ${manifest.weightsMd5}`,
+    );
+    return 0;
+  },
+};
