@@ -1,0 +1,167 @@
+/**
+ * Reference points of the metrics per data set, for reading any number that
+ * `bench` writes: IS of the test set, FID and KID of test half vs test half,
+ * FID and KID of N real train images vs the test set for the N the profiles
+ * use (= `fid_floor`, what a perfect generator would get), and the
+ * nearest-neighbour PSNR/SSIM and SSIM diversity of real images.
+ *
+ * Usage: `deno task reference-points [mnist fashion …]` (prints Markdown).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../src/backend/init.ts";
+import { loadDataset } from "../src/data/registry.ts";
+import type { Dataset } from "../src/data/types.ts";
+import { fixedSubset } from "../src/data/sampler.ts";
+import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
+import type { Evaluator } from "../src/metrics/evaluators/types.ts";
+import {
+  featureStats,
+  fidFromStats,
+  inceptionScore,
+  kid,
+  psnrSsimNearest,
+  ssimDiversity,
+  toUnitRange,
+} from "../src/metrics/mod.ts";
+import { imagesAt } from "../src/train/real_batch.ts";
+import { nativeShape, REAL_SUBSET_SEED } from "../src/train/evaluation.ts";
+
+const SIZES = [256, 2000, 10000];
+
+async function embed(
+  evaluator: Evaluator,
+  dataset: Dataset,
+  split: "train" | "test",
+  indices: Int32Array,
+): Promise<{ features: tf.Tensor2D; probabilities: tf.Tensor2D }> {
+  const features: tf.Tensor2D[] = [];
+  const probabilities: tf.Tensor2D[] = [];
+  for (let start = 0; start < indices.length; start += 500) {
+    const out = tf.tidy(() => ({
+      ...evaluator.predict(
+        imagesAt(
+          dataset,
+          dataset[split],
+          indices.subarray(start, start + 500),
+          nativeShape(dataset),
+        ),
+      ),
+    }));
+    features.push(out.features);
+    probabilities.push(out.probabilities);
+  }
+  const result = {
+    features: tf.concat(features) as tf.Tensor2D,
+    probabilities: tf.concat(probabilities) as tf.Tensor2D,
+  };
+  tf.dispose([...features, ...probabilities]);
+  await result.features.data();
+  return result;
+}
+
+const info = await initBackend("auto");
+console.log(`<!-- ${info.message} -->`);
+const ids = Deno.args.length > 0 ? Deno.args : ["mnist", "fashion", "cifar10"];
+const rows: string[] = [];
+for (const id of ids) {
+  const dataset = await loadDataset(id);
+  const evaluator = await loadEvaluator(id);
+  const all = Int32Array.from({ length: dataset.test.count }, (_, i) => i);
+  const test = await embed(evaluator, dataset, "test", all);
+  const testStats = await featureStats(test.features);
+  const is = await inceptionScore(test.probabilities, { splits: 10 });
+
+  // Test half vs test half (a seeded split).
+  const perm = fixedSubset(
+    dataset.test.count,
+    dataset.test.count,
+    REAL_SUBSET_SEED + 9,
+  );
+  const half = dataset.test.count / 2;
+  const [a, b] = [perm.subarray(0, half), perm.subarray(half)].map((idx) =>
+    tf.gather(test.features, tf.tensor1d(idx, "int32")) as tf.Tensor2D
+  );
+  const fidHalves = fidFromStats(await featureStats(a), await featureStats(b));
+  const kidHalves = await kid(a, b, {
+    subsets: 100,
+    subsetSize: 1000,
+    seed: 0,
+  });
+  tf.dispose([a, b]);
+  const fmt = (x: number, d = 3) => x.toFixed(d);
+  rows.push(
+    `| ${id} | ${evaluator.id} | test set IS (10 splits) | ${fmt(is.mean)} ± ${
+      fmt(is.std)
+    } |`,
+    `| ${id} | ${evaluator.id} | FID test half vs test half (${half} vs ${half}) | ${
+      fmt(fidHalves)
+    } |`,
+    `| ${id} | ${evaluator.id} | KID test half vs test half | ${
+      fmt(kidHalves.mean, 5)
+    } ± ${fmt(kidHalves.std, 5)} |`,
+  );
+  for (const n of SIZES.filter((n) => n <= dataset.train.count)) {
+    const idx = fixedSubset(dataset.train.count, n, REAL_SUBSET_SEED);
+    const train = await embed(evaluator, dataset, "train", idx);
+    const fidN = fidFromStats(await featureStats(train.features), testStats);
+    const kidN = await kid(train.features, test.features, {
+      subsets: 100,
+      subsetSize: Math.min(1000, n),
+      seed: 0,
+    });
+    const isN = await inceptionScore(train.probabilities, { splits: 10 });
+    tf.dispose([train.features, train.probabilities]);
+    rows.push(
+      `| ${id} | ${evaluator.id} | N = ${n} train vs test: FID (= fid_floor) / KID / IS | ${
+        fmt(fidN)
+      } / ${fmt(kidN.mean, 5)} / ${fmt(isN.mean)} |`,
+    );
+  }
+  // Memorisation and diversity levels of real images.
+  const pool = tf.tidy(() =>
+    toUnitRange(
+      imagesAt(
+        dataset,
+        dataset.train,
+        fixedSubset(
+          dataset.train.count,
+          Math.min(10000, dataset.train.count),
+          REAL_SUBSET_SEED + 3,
+        ),
+        nativeShape(dataset),
+      ),
+    )
+  );
+  const queries = tf.tidy(() =>
+    toUnitRange(
+      imagesAt(
+        dataset,
+        dataset.test,
+        all.subarray(0, Math.min(1000, all.length)),
+        nativeShape(dataset),
+      ),
+    )
+  );
+  const nn = await psnrSsimNearest(queries, pool);
+  const div = await ssimDiversity(queries, { pairs: 1000, seed: 1 });
+  const divSame = await ssimDiversity(queries, {
+    pairs: 1000,
+    seed: 1,
+    labels: Array.from(dataset.test.labels.subarray(0, 1000)),
+  });
+  rows.push(
+    `| ${id} | — | 1000 test images vs 10,000-train pool: psnr_nn / ssim_nn | ${
+      fmt(nn.psnr, 2)
+    } dB / ${fmt(nn.ssim)} |`,
+    `| ${id} | — | ssim_div of real test images (any class / same class) | ${
+      fmt(div)
+    } / ${fmt(divSame)} |`,
+  );
+  tf.dispose([pool, queries, test.features, test.probabilities]);
+  evaluator.dispose();
+}
+console.log("| data set | evaluator | reference point | value |");
+console.log("|---|---|---|---|");
+for (const row of rows) console.log(row);
