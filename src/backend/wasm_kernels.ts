@@ -22,6 +22,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { registerWasmTransposedMatMul } from "./wasm_matmul.ts";
 
 type Pad = "same" | "valid" | number | tf.backend_util.ExplicitPadding;
 
@@ -140,6 +141,11 @@ export function conv2dBackpropInputViaConv(
       false,
       "channelsLast",
     );
+    const fast = backpropInputFromVector(d, filter, shape, info) ??
+      backpropInputSubPixel(d, filter, shape, info);
+    if (fast !== null) {
+      return (nchw ? tf.transpose(fast, [0, 3, 1, 2]) : fast) as tf.Tensor4D;
+    }
     const [n, oh, ow, co] = d.shape;
     const sh = info.strideHeight, sw = info.strideWidth;
     const kh = info.filterHeight, kw = info.filterWidth;
@@ -185,6 +191,130 @@ export function conv2dBackpropInputViaConv(
   });
 }
 
+/** One spatial axis of a sub-pixel decomposition. */
+interface AxisPlan {
+  /** Stride. */
+  s: number;
+  /** Taps per phase (kernel / stride). */
+  T: number;
+  /** Per output phase ρ (dx index mod s): kernel phase r, explicit pads. */
+  phases: { r: number; before: number; after: number }[];
+}
+
+function planAxis(
+  k: number,
+  s: number,
+  pad: number,
+  dxSize: number,
+  dySize: number,
+): AxisPlan | null {
+  if (k % s !== 0 || dxSize % s !== 0) return null;
+  const T = k / s;
+  const phases = [];
+  for (let rho = 0; rho < s; rho++) {
+    const r = (rho + pad) % s;
+    const q0 = Math.floor((rho + pad) / s);
+    const before = T - 1 - q0;
+    const after = dxSize / s - dySize + q0;
+    if (before < 0 || after < 0) return null;
+    phases.push({ r, before, after });
+  }
+  return { s, T, phases };
+}
+
+/**
+ * The input gradient of a strided convolution by sub-pixel decomposition:
+ * dx at rows ≡ ρ (mod s) is a stride-1 correlation of the (un-dilated) dy
+ * with the taps r, r+s, … (flipped) of the filter, r = (ρ + pad) mod s. The
+ * s² phase results are interleaved. No multiplications by inserted zeros
+ * (the dilation approach does s² times the work). Needs kernel and dx size
+ * divisible by the stride and non-negative phase pads; returns null otherwise.
+ */
+function backpropInputSubPixel(
+  d: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  shape: [number, number, number, number],
+  info: tf.backend_util.Conv2DInfo,
+): tf.Tensor4D | null {
+  const [n, h, w, cin] = shape;
+  const [, dh, dw, cout] = d.shape;
+  const kh = info.filterHeight, kw = info.filterWidth;
+  const ph = planAxis(kh, info.strideHeight, info.padInfo.top, h, dh);
+  const pw = planAxis(kw, info.strideWidth, info.padInfo.left, w, dw);
+  if (ph === null || pw === null) return null;
+  // Phase kernels, flipped and with in/out channels swapped, built on the
+  // host (wasm memory is host memory; wasm's Gather/Reverse kernels are
+  // per-element loops, ~10× slower than this copy).
+  const wv = filter.dataSync() as Float32Array;
+  const per = ph.T * pw.T * cout * cin;
+  const taps = new Float32Array(ph.s * pw.s * per);
+  let o = 0;
+  for (const a of ph.phases) {
+    for (const b of pw.phases) {
+      for (let jh = 0; jh < ph.T; jh++) {
+        const i = a.r + ph.s * (ph.T - 1 - jh);
+        for (let jw = 0; jw < pw.T; jw++) {
+          const j = b.r + pw.s * (pw.T - 1 - jw);
+          const base = (i * kw + j) * cin * cout;
+          for (let co = 0; co < cout; co++) {
+            for (let ci = 0; ci < cin; ci++) {
+              taps[o++] = wv[base + ci * cout + co];
+            }
+          }
+        }
+      }
+    }
+  }
+  const outs: tf.Tensor4D[] = [];
+  let p = 0;
+  for (const a of ph.phases) {
+    for (const b of pw.phases) {
+      const k = tf.tensor4d(taps.subarray(p * per, (p + 1) * per), [
+        ph.T,
+        pw.T,
+        cout,
+        cin,
+      ]);
+      p++;
+      outs.push(tf.conv2d(d, k, 1, [[0, 0], [a.before, a.after], [
+        b.before,
+        b.after,
+      ], [0, 0]]));
+    }
+  }
+  if (outs.length === 1) return outs[0];
+  const hq = h / ph.s, wq = w / pw.s;
+  // Phases side by side on the channel axis: [n·hq, wq, sh, sw·cin] (ρh
+  // major), then swap the middle axes: [n·hq, sh, wq, sw·cin] = [n, h, w, cin].
+  // (A 4-D transpose: wasm's rank-5 transpose is a slow generic loop.)
+  const side = tf.reshape(tf.concat(outs, 3), [n * hq, wq, ph.s, pw.s * cin]);
+  return tf.reshape(tf.transpose(side, [0, 2, 1, 3]), [n, h, w, cin]);
+}
+
+/**
+ * The input gradient when dy is 1×1 and the convolution is unpadded with
+ * dx exactly one kernel large (a transposed convolution from a vector, e.g.
+ * DCGAN's first generator layer): one matrix product dy · Wᵀ.
+ */
+function backpropInputFromVector(
+  d: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  shape: [number, number, number, number],
+  info: tf.backend_util.Conv2DInfo,
+): tf.Tensor4D | null {
+  const [n, h, w, cin] = shape;
+  const [, dh, dw, cout] = d.shape;
+  if (
+    dh !== 1 || dw !== 1 || h !== info.filterHeight ||
+    w !== info.filterWidth || info.padInfo.top !== 0 || info.padInfo.left !== 0
+  ) return null;
+  const wt = tf.transpose(tf.reshape(filter, [h * w * cin, cout])); // [cout, h·w·cin]
+  return tf.reshape(
+    tf.matMul(tf.reshape(d, [n, cout]), wt),
+    [n, h, w, cin],
+  );
+}
+
 /**
  * `UnsortedSegmentSum` from `oneHot` and `matMul`: out[k] = Σ_{i: ids[i] = k} x[i]
  * (ids outside [0, numSegments) are dropped, as in TensorFlow).
@@ -220,6 +350,8 @@ export function unsortedSegmentSumViaMatMul(
 export interface WasmKernelOptions {
   /** Replace wasm's naive `Conv2DBackpropInput` with the faster conv-based one (default true). */
   fastConv2DBackpropInput?: boolean;
+  /** Replace wasm's slow transposed `BatchMatMul`/`_FusedMatMul` paths with explicit transposes (default true). */
+  fastTransposedMatMul?: boolean;
 }
 
 /** The kernels {@linkcode registerWasmKernels} adds to the wasm backend. */
@@ -229,7 +361,12 @@ export const WASM_ADDED_KERNELS = [
 ] as const;
 
 /** The wasm kernels {@linkcode registerWasmKernels} replaces (faster or fixed). */
-export const WASM_REPLACED_KERNELS = ["Conv2DBackpropInput", "OneHot"] as const;
+export const WASM_REPLACED_KERNELS = [
+  "Conv2DBackpropInput",
+  "OneHot",
+  "BatchMatMul",
+  "_FusedMatMul",
+] as const;
 
 let oneHotFix: tf.KernelConfig | undefined;
 
@@ -335,6 +472,9 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
     done.push("UnsortedSegmentSum");
   }
   if (fixOneHot()) done.push("OneHot (dtype fix)");
+  if (options.fastTransposedMatMul ?? true) {
+    done.push(...registerWasmTransposedMatMul());
+  }
   const fast = options.fastConv2DBackpropInput ?? true;
   const current = tf.getKernel("Conv2DBackpropInput", "wasm");
   fastBackpropInput ??= {

@@ -14,13 +14,17 @@
 import type { Command } from "./_command.ts";
 import { UsageError } from "./_args.ts";
 import { benchCommand } from "./bench.ts";
+import { compareCommand } from "./compare.ts";
 import { doctorCommand } from "./doctor.ts";
 import { mergeCommand } from "./merge.ts";
+import { reportCommand } from "./report.ts";
 import { trainEvaluatorCommand } from "./train_evaluator.ts";
 
 /** Every sub-command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
   benchCommand,
+  compareCommand,
+  reportCommand,
   doctorCommand,
   mergeCommand,
   trainEvaluatorCommand,

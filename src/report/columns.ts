@@ -53,7 +53,7 @@ const PROVENANCE: readonly Column[] = [
     name: "evaluator",
     unit: "text",
     definition:
-      "Id of the evaluator network behind fid, is_*, kid_* and fid_floor.",
+      "Id of the evaluator network behind `fid`, `is_*`, `kid_*` and `fid_floor`.",
   },
   {
     name: "evaluator_md5",
@@ -64,7 +64,7 @@ const PROVENANCE: readonly Column[] = [
     name: "n_eval",
     unit: "images",
     definition:
-      "Generated images (and real test images) used for fid, is_*, kid_* and fid_floor.",
+      "Generated images (and real test images) used for `fid`, `is_*`, `kid_*` and `fid_floor`.",
   },
 ];
 

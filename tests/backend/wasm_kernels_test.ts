@@ -271,3 +271,43 @@ Deno.test("tf.grads of a conv2d → conv2dTranspose stack on wasm matches cpu", 
     assert(results.cpu[i].some((v) => v !== 0), `d${names[i]} is not all zero`);
   }
 });
+
+Deno.test("Conv2DBackpropInput sub-pixel and vector paths match cpu at DCGAN shapes", async () => {
+  // [dy shape, filter [k,k,cin,cout], dx shape, stride, pad]
+  const shapes: Array<
+    [number[], number[], number[], number, "same" | "valid" | number]
+  > = [
+    [[3, 1, 1, 10], [4, 4, 6, 10], [3, 4, 4, 6], 1, "valid"], // z → 4×4 (matMul path)
+    [[3, 4, 4, 8], [4, 4, 5, 8], [3, 8, 8, 5], 2, "same"], // 4×4 → 8×8 (sub-pixel)
+    [[2, 8, 8, 6], [4, 4, 1, 6], [2, 16, 16, 1], 2, "same"], // → 1 channel
+    [[2, 3, 3, 4], [4, 4, 3, 4], [2, 8, 8, 3], 2, "valid"], // uneven phase pads
+    [[2, 4, 4, 4], [4, 4, 3, 4], [2, 8, 8, 3], 2, 1], // D conv1 input gradient
+    [[2, 2, 3, 4], [6, 6, 3, 4], [2, 6, 9, 3], 3, "same"], // stride 3
+  ];
+  for (const [dyShape, wShape, xShape, stride, pad] of shapes) {
+    const dys = randomArray(dyShape.reduce((p, d) => p * d, 1), 21);
+    const ws = randomArray(wShape.reduce((p, d) => p * d, 1), 22);
+    const f = () =>
+      tf.tidy(() =>
+        tf.engine().runKernel("Conv2DBackpropInput", {
+          dy: tf.tensor(dys, dyShape),
+          filter: tf.tensor(ws, wShape),
+        }, {
+          strides: stride,
+          pad,
+          dataFormat: "NHWC",
+          inputShape: xShape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor
+      );
+    const ref = await run("cpu", f);
+    await tf.setBackend("wasm");
+    const before = tf.memory().numTensors;
+    const got = await run("wasm", f);
+    equal(tf.memory().numTensors, before, "no tensor leaks");
+    const err = relError(got, ref);
+    assert(
+      err <= 1e-5,
+      `dy=[${dyShape}] w=[${wShape}] s=${stride} pad=${pad}: error ${err}`,
+    );
+  }
+});

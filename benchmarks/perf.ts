@@ -1,0 +1,305 @@
+/**
+ * Training-step throughput of `mlp` and `dcgan` on every available backend.
+ *
+ * For each variant × data-set shape × backend: builds the models (loss `ns`,
+ * n_critic 1), runs warm-up steps, then times full training steps (n_critic
+ * D steps + one G step, batch 64) on random data of the data set's shape
+ * (MNIST 28×28×1 — `dcgan` trains on the 2-px padded 32×32×1 — and
+ * CIFAR-10 32×32×3), each step ending with its loss values on the host.
+ * Reports the median step time, images/s (D and G images:
+ * batch × (n_critic + 1) per step) and the peak resident set size sampled
+ * after every step. Writes a CSV (`--out`) and prints a Markdown table.
+ *
+ * Optional peer comparison: when `python3` can import `torch` (Debian's
+ * `python3-torch`), `benchmarks/torch_peer.py` trains the same steps in
+ * PyTorch and its rows (backend `torch-cpu`) are added.
+ *
+ * Usage:
+ * `deno task perf [--variants mlp,dcgan] [--datasets mnist,cifar10] [--backends cpu,wasm,webgpu] [--steps 10] [--warmup 2] [--batch 64] [--out results/perf.csv] [--torch auto|off]`
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { parseFlags, UsageError } from "../src/cli/_args.ts";
+import { initBackend } from "../src/backend/init.ts";
+import type { ImageShape } from "../src/models/types.ts";
+import { createStepHarness } from "./profile_step.ts";
+
+/** One measured cell. */
+export interface PerfRow {
+  /** Variant id. */
+  variant: string;
+  /** Data set whose shape was used. */
+  dataset: string;
+  /** Backend name. */
+  backend: string;
+  /** Batch size. */
+  batch_size: number;
+  /** Median step time (ms). */
+  step_ms: number;
+  /** Images per second (D and G). */
+  images_per_s: number;
+  /** Timed steps. */
+  steps: number;
+  /** Peak resident set size (MiB) sampled during the cell. */
+  peak_rss_mib: number;
+  /** Training shape H×W×C. */
+  shape: string;
+}
+
+const DATASET_SHAPES: Record<string, ImageShape> = {
+  mnist: { height: 28, width: 28, channels: 1 },
+  cifar10: { height: 32, width: 32, channels: 3 },
+};
+
+/**
+ * The shape a variant trains on for a data set (DCGAN family: padded to 32×32).
+ *
+ * @param variant Variant id.
+ * @param dataset Data set id.
+ * @returns The training shape.
+ */
+export function perfShape(variant: string, dataset: string): ImageShape {
+  const s = DATASET_SHAPES[dataset];
+  return variant === "mlp"
+    ? s
+    : { height: 32, width: 32, channels: s.channels };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const mib = () => Deno.memoryUsage().rss / 2 ** 20;
+
+/**
+ * Measures one cell on the current backend.
+ *
+ * @param variant Variant id.
+ * @param dataset Data set id (its shape).
+ * @param opts Steps, warm-up steps, batch size.
+ * @returns The row.
+ */
+export async function measureCell(
+  variant: string,
+  dataset: string,
+  opts: { steps: number; warmup: number; batch: number },
+): Promise<PerfRow> {
+  const shape = perfShape(variant, dataset);
+  const harness = createStepHarness({
+    variant,
+    loss: "ns",
+    shape,
+    batchSize: opts.batch,
+  });
+  let peak = mib();
+  try {
+    for (let i = 0; i < opts.warmup; i++) await harness.run(i);
+    const times: number[] = [];
+    for (let i = 0; i < opts.steps; i++) {
+      const t0 = performance.now();
+      await harness.run(1000 + i);
+      times.push(performance.now() - t0);
+      peak = Math.max(peak, mib());
+    }
+    const stepMs = median(times);
+    return {
+      variant,
+      dataset,
+      backend: tf.getBackend(),
+      batch_size: opts.batch,
+      step_ms: Math.round(stepMs * 10) / 10,
+      images_per_s: Math.round(harness.imagesPerStep / stepMs * 1000 * 10) /
+        10,
+      steps: opts.steps,
+      peak_rss_mib: Math.round(peak),
+      shape: `${shape.height}x${shape.width}x${shape.channels}`,
+    };
+  } finally {
+    harness.dispose();
+  }
+}
+
+const COLUMNS: (keyof PerfRow)[] = [
+  "variant",
+  "dataset",
+  "backend",
+  "batch_size",
+  "step_ms",
+  "images_per_s",
+  "steps",
+  "peak_rss_mib",
+  "shape",
+];
+
+/**
+ * Rows as CSV text (header + one line per row).
+ *
+ * @param rows The rows.
+ * @returns CSV text ending in a newline.
+ */
+export function toCsv(rows: PerfRow[]): string {
+  return [
+    COLUMNS.join(","),
+    ...rows.map((r) => COLUMNS.map((c) => r[c]).join(",")),
+  ]
+    .join("\n") + "\n";
+}
+
+/**
+ * Rows as a Markdown table.
+ *
+ * @param rows The rows.
+ * @returns The table.
+ */
+export function toMarkdown(rows: PerfRow[]): string {
+  return [
+    `| ${COLUMNS.join(" | ")} |`,
+    `|${COLUMNS.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${COLUMNS.map((c) => r[c]).join(" | ")} |`),
+  ].join("\n");
+}
+
+/** Interpreters tried for the PyTorch peer (a pyenv shim may hide Debian's torch). */
+const PYTHONS = ["python3", "/usr/bin/python3"];
+
+async function torchRows(
+  variants: string[],
+  datasets: string[],
+  opts: { steps: number; warmup: number; batch: number },
+): Promise<PerfRow[]> {
+  const script = new URL("./torch_peer.py", import.meta.url).pathname;
+  try {
+    await Deno.stat(script);
+  } catch {
+    return [];
+  }
+  const args = [
+    script,
+    "--variants",
+    variants.join(","),
+    "--datasets",
+    datasets.join(","),
+    "--steps",
+    String(opts.steps),
+    "--warmup",
+    String(opts.warmup),
+    "--batch",
+    String(opts.batch),
+  ];
+  let why = "no python3";
+  for (const python of PYTHONS) {
+    try {
+      const out = await new Deno.Command(python, {
+        args,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (!out.success) {
+        why = `${python}: ${
+          new TextDecoder().decode(out.stderr).trim().split("\n").pop()
+        }`;
+        continue;
+      }
+      // One JSON object per line with the PerfRow fields.
+      return new TextDecoder().decode(out.stdout).trim().split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as PerfRow);
+    } catch (e) {
+      why = `${python}: ${(e as Error).message.split("\n")[0]}`;
+    }
+  }
+  console.error(`perf: torch peer skipped (${why})`);
+  return [];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(Deno.args, {
+    variants: {
+      type: "list",
+      choices: ["mlp", "dcgan"],
+      default: ["mlp", "dcgan"],
+      description: "variants to time",
+    },
+    datasets: {
+      type: "list",
+      choices: ["mnist", "cifar10"],
+      default: ["mnist", "cifar10"],
+      description: "data-set shapes (random data of that shape)",
+    },
+    backends: {
+      type: "list",
+      choices: ["cpu", "wasm", "webgpu"],
+      default: ["cpu", "wasm", "webgpu"],
+      description: "backends (unavailable ones are skipped with a note)",
+    },
+    steps: {
+      type: "integer",
+      min: 1,
+      default: 10,
+      description: "timed steps (median)",
+    },
+    warmup: {
+      type: "integer",
+      min: 1,
+      default: 2,
+      description: "warm-up steps",
+    },
+    batch: { type: "integer", min: 1, default: 64, description: "batch size" },
+    out: { type: "string", valueName: "FILE", description: "CSV output file" },
+    torch: {
+      type: "choice",
+      choices: ["auto", "off"],
+      default: "auto",
+      description: "add PyTorch peer rows when python3 can import torch",
+    },
+  });
+  const opts = {
+    steps: values.steps as number,
+    warmup: values.warmup as number,
+    batch: values.batch as number,
+  };
+  const variants = values.variants as string[];
+  const datasets = values.datasets as string[];
+  const rows: PerfRow[] = [];
+  for (const backend of values.backends as string[]) {
+    try {
+      await initBackend(backend as "cpu");
+    } catch (e) {
+      console.error(
+        `perf: backend ${backend} skipped: ${(e as Error).message}`,
+      );
+      continue;
+    }
+    for (const variant of variants) {
+      for (const dataset of datasets) {
+        const row = await measureCell(variant, dataset, opts);
+        console.error(
+          `perf: ${variant} ${dataset} ${row.backend}: ${row.step_ms} ms/step, ${row.images_per_s} images/s`,
+        );
+        rows.push(row);
+      }
+    }
+  }
+  if (values.torch === "auto") {
+    rows.push(...await torchRows(variants, datasets, opts));
+  }
+  if (values.out) {
+    await Deno.writeTextFile(values.out as string, toCsv(rows));
+  }
+  console.log(toMarkdown(rows));
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      Deno.exit(2);
+    }
+    throw e;
+  }
+}

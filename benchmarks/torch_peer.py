@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Optional PyTorch peer for `deno task perf` (needs `import torch`, e.g.
+Debian's python3-torch): trains the same mlp / dcgan steps as ganbench
+(non-saturating loss, Adam 2e-4 β=(0.5, 0.999), n_critic 1, batch 64) on
+random data of the data set's shape and prints one JSON row per cell with
+the columns of benchmarks/perf.ts. Uses every CPU core unless --threads N.
+
+Usage: python3 benchmarks/torch_peer.py [--variants mlp,dcgan]
+       [--datasets mnist,cifar10] [--steps 10] [--warmup 2] [--batch 64] [--threads N]
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import time
+
+import torch
+from torch import nn
+
+SHAPES = {"mnist": (28, 28, 1), "cifar10": (32, 32, 3)}
+
+
+def mlp(h, w, c):
+    flat = h * w * c
+    g = nn.Sequential(
+        nn.Linear(100, 128), nn.LeakyReLU(0.2),
+        nn.Linear(128, 256), nn.LeakyReLU(0.2), nn.BatchNorm1d(256, 1e-3, 0.2),
+        nn.Linear(256, 512), nn.LeakyReLU(0.2), nn.BatchNorm1d(512, 1e-3, 0.2),
+        nn.Linear(512, 1024), nn.LeakyReLU(0.2), nn.BatchNorm1d(1024, 1e-3, 0.2),
+        nn.Linear(1024, flat), nn.Tanh(), nn.Unflatten(1, (c, h, w)))
+    d = nn.Sequential(
+        nn.Flatten(), nn.Linear(flat, 512), nn.LeakyReLU(0.2),
+        nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+    return g, d, (c, h, w)
+
+
+def dcgan(c):
+    g = nn.Sequential(
+        nn.Unflatten(1, (100, 1, 1)),
+        nn.ConvTranspose2d(100, 256, 4, 1, 0, bias=False), nn.BatchNorm2d(256), nn.ReLU(),
+        nn.ConvTranspose2d(256, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, c, 4, 2, 1, bias=False), nn.Tanh())
+    d = nn.Sequential(
+        nn.Conv2d(c, 64, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+        nn.Conv2d(128, 256, 4, 2, 1, bias=False), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
+        nn.Conv2d(256, 1, 4, 1, 0, bias=False), nn.Flatten())
+    return g, d, (c, 32, 32)
+
+
+def cell(variant, dataset, steps, warmup, batch):
+    h, w, c = SHAPES[dataset]
+    g, d, shape = mlp(h, w, c) if variant == "mlp" else dcgan(c)
+    opt_g = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    real = torch.rand(batch, *shape) * 2 - 1
+    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+
+    def step():
+        with torch.no_grad():
+            fake = g(torch.randn(batch, 100))
+        opt_d.zero_grad()
+        ld = bce(d(real), ones) + bce(d(fake), zeros)
+        ld.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        lg = bce(d(g(torch.randn(batch, 100))), ones)
+        lg.backward()
+        opt_g.step()
+        return ld.item(), lg.item()
+
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1000)
+    ms = statistics.median(times)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "variant": variant, "dataset": dataset,
+        "backend": f"torch-{torch.__version__.split('+')[0]}-cpu-{torch.get_num_threads()}t",
+        "batch_size": batch, "step_ms": round(ms, 1),
+        "images_per_s": round(2 * batch / ms * 1000, 1), "steps": steps,
+        "peak_rss_mib": round(rss), "shape": f"{shape[1]}x{shape[2]}x{shape[0]}",
+    }
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--variants", default="mlp,dcgan")
+    p.add_argument("--datasets", default="mnist,cifar10")
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    for v in a.variants.split(","):
+        for ds in a.datasets.split(","):
+            print(json.dumps(cell(v, ds, a.steps, a.warmup, a.batch)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
