@@ -12,6 +12,11 @@
  *    LeakyReLU's gradient builds a `greater(x, 0)` mask, so a second
  *    derivative through LeakyReLU (the WGAN-GP penalty) throws otherwise.
  *    Comparisons are piecewise constant, so zero is exact almost everywhere.
+ * 3. A cheaper `LeakyRelu` gradient: dy · step(x, α) (2 kernels) instead of
+ *    TF.js's where(x > 0, dy, dy · α) (3 kernels: Greater, Multiply, Select).
+ *    The values are bit-identical (dy·1 = dy); its own gradient is exact too
+ *    (d/d dy = step(x, α); d/dx = 0 through `Step`). About 2 % of a DCGAN
+ *    step on wasm.
  *
  * @module
  */
@@ -26,6 +31,9 @@ export const ZERO_GRADIENT_KERNELS = [
   "Equal",
   "NotEqual",
 ] as const;
+
+/** Marks the LeakyRelu gradient registered here. */
+const FAST_LEAKY = Symbol.for("ganbench.leakyReluGrad");
 
 /**
  * Registers the missing gradients; safe to call any number of times.
@@ -51,6 +59,23 @@ export function registerGradientFixes(): string[] {
       },
     });
     added.push(kernelName);
+  }
+  const leaky = tf.getGradient("LeakyRelu") as
+    | (tf.GradConfig & { [FAST_LEAKY]?: boolean })
+    | undefined;
+  if (leaky?.[FAST_LEAKY] !== true) {
+    const config: tf.GradConfig & { [FAST_LEAKY]?: boolean } = {
+      kernelName: "LeakyRelu",
+      inputsToSave: ["x"],
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs) => {
+        const [x] = saved;
+        const alpha = (attrs as unknown as { alpha: number }).alpha;
+        return { x: () => tf.mul(dy as tf.Tensor, tf.step(x, alpha)) };
+      },
+    };
+    config[FAST_LEAKY] = true;
+    tf.registerGradient(config);
+    added.push("LeakyRelu (dy·step)");
   }
   return added;
 }

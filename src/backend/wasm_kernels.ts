@@ -284,6 +284,12 @@ function backpropInputSubPixel(
   }
   if (outs.length === 1) return outs[0];
   const hq = h / ph.s, wq = w / pw.s;
+  if (cin === 1) {
+    // One channel: stack phases on a leading axis (contiguous copies) and
+    // interleave with one 4-D transpose [sh, sw, n·hq, wq] → [n·hq, sh, wq, sw].
+    const lead = tf.reshape(tf.concat(outs, 0), [ph.s, pw.s, n * hq, wq]);
+    return tf.reshape(tf.transpose(lead, [2, 0, 3, 1]), [n, h, w, 1]);
+  }
   // Phases side by side on the channel axis: [n·hq, wq, sh, sw·cin] (ρh
   // major), then swap the middle axes: [n·hq, sh, wq, sw·cin] = [n, h, w, cin].
   // (A 4-D transpose: wasm's rank-5 transpose is a slow generic loop.)
