@@ -45,7 +45,12 @@ export type {
 } from "./architecture.ts";
 export { loadEvaluator, prepareImages, readEvaluatorManifest } from "./load.ts";
 export type { LoadEvaluatorOptions } from "./load.ts";
-export { testAccuracy, trainEvaluator } from "./train.ts";
+export {
+  DEFAULT_AUGMENT,
+  DEFAULT_EPOCHS,
+  testAccuracy,
+  trainEvaluator,
+} from "./train.ts";
 export type { TrainEvaluatorOptions } from "./train.ts";
 export {
   defaultWeightsDir,

@@ -36,7 +36,7 @@ import type { Augmentation, EvaluatorManifest, ImageShape3 } from "./types.ts";
 export interface TrainEvaluatorOptions {
   /** The data set to train on. */
   dataset: DatasetId;
-  /** Passes over the training images (default 3; CIFAR-10 default 30). */
+  /** Passes over the training images (default {@linkcode DEFAULT_EPOCHS}, else 3). */
   epochs?: number;
   /** Images per step (default 128). */
   batchSize?: number;
@@ -49,7 +49,7 @@ export interface TrainEvaluatorOptions {
   outDir?: string;
   /** Initial Adam learning rate (default 1e-3); cosine decay to 2 % of it. */
   learningRate?: number;
-  /** Augmentation (default `none`; CIFAR-10 `shift-flip`). */
+  /** Augmentation (default {@linkcode DEFAULT_AUGMENT}: MNIST `shift`, CIFAR-10 `shift-flip`, else `none`). */
   augment?: Augmentation;
   /** Architecture name: `tiny`, `small`, `cifar` (default by data set). */
   architecture?: string;
@@ -66,6 +66,19 @@ export interface TrainEvaluatorOptions {
   /** Data loading options (data dir, cache dir, synthetic options). */
   data?: LoadOptions;
 }
+
+/** Default epochs per data set (the settings of the committed weights). */
+export const DEFAULT_EPOCHS: Readonly<Record<string, number>> = {
+  mnist: 5,
+  fashion: 4,
+  cifar10: 30,
+};
+
+/** Default augmentation per data set (others: `none`). */
+export const DEFAULT_AUGMENT: Readonly<Record<string, Augmentation>> = {
+  mnist: "shift",
+  cifar10: "shift-flip",
+};
 
 /** Images per forward pass when measuring accuracy. */
 const EVAL_BATCH = 500;
@@ -133,13 +146,12 @@ export async function trainEvaluator(
 ): Promise<EvaluatorManifest> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataset = options.dataset;
-  const isCifar = dataset === "cifar10";
-  const epochs = options.epochs ?? (isCifar ? 30 : 3);
+  const epochs = options.epochs ?? DEFAULT_EPOCHS[dataset] ?? 3;
   const batchSize = options.batchSize ?? 128;
   const seed = options.seed ?? 1;
   const learningRate = options.learningRate ?? 1e-3;
   const augment: Augmentation = options.augment ??
-    (isCifar ? "shift-flip" : "none");
+    DEFAULT_AUGMENT[dataset] ?? "none";
   const logEvery = options.logEvery ?? 50;
   const spec: ArchitectureSpec = options.architecture
     ? architectureByName(options.architecture)
