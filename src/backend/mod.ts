@@ -46,3 +46,7 @@ export {
   WASM_REPLACED_KERNELS,
   type WasmKernelOptions,
 } from "./wasm_kernels.ts";
+export {
+  registerWasmTransposedMatMul,
+  WASM_MATMUL_KERNELS,
+} from "./wasm_matmul.ts";
