@@ -21,6 +21,8 @@
  * @module
  */
 
+import type { EvaluationSizes } from "../train/evaluation.ts";
+
 /** How an optimizer's settings are replaced for D or G (every field optional). */
 export interface OptimizerOverride {
   /** Optimizer kind; absent keeps the loss's default kind. */
@@ -50,8 +52,11 @@ export interface OptimizerOverrides {
 /** How D normalises its layers: `auto` = the variant's default, LayerNorm for a penalised critic. */
 export type CriticNormChoice = "auto" | "batchnorm" | "layernorm" | "none";
 
-/** The resolved settings of one cell (every field present). */
-export interface CellConfig {
+/**
+ * The resolved settings of one cell (every field present): the training
+ * schedule here plus the evaluation sizes of {@linkcode EvaluationSizes}.
+ */
+export interface CellConfig extends EvaluationSizes {
   /** Generator steps (each preceded by n_critic D steps). Integer ≥ 1. */
   steps: number;
   /** Images per batch. Integer ≥ 1. */
@@ -60,24 +65,6 @@ export interface CellConfig {
   evalEvery: number;
   /** Checkpoint every this many G steps; 0 = never; else a multiple of `evalEvery`. */
   checkpointEvery: number;
-  /** Generated (and real) images for FID / IS / KID. Integer ≥ 2. */
-  nEval: number;
-  /** Real and fake images for the D-equilibrium metrics (DESIGN §4: 512). */
-  nEquilibrium: number;
-  /** Generated images matched to their nearest train image (psnr_nn, ssim_nn). */
-  nNeighbour: number;
-  /** Size of the fixed train subset searched for nearest neighbours. */
-  nNeighbourPool: number;
-  /** Random image pairs for ssim_div / ssim_div_real. */
-  nSsimPairs: number;
-  /** KID subsets. */
-  kidSubsets: number;
-  /** KID subset size (used as min(kidSubsetSize, nEval)). */
-  kidSubsetSize: number;
-  /** Inception Score splits. */
-  isSplits: number;
-  /** The sample grid is gridSize × gridSize images. */
-  gridSize: number;
   /** D normalisation. */
   criticNorm: CriticNormChoice;
   /** Evaluator network id; `default` = the data set's built-in classifier. */
