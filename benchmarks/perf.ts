@@ -24,6 +24,11 @@ import { parseFlags, UsageError } from "../src/cli/_args.ts";
 import { initBackend } from "../src/backend/init.ts";
 import type { ImageShape } from "../src/models/types.ts";
 import { createStepHarness } from "./profile_step.ts";
+import { loadDataset } from "../src/data/registry.ts";
+import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
+import { EvaluationSuite } from "../src/train/evaluation.ts";
+import { getVariant } from "../src/models/registry.ts";
+import { trainingShape } from "../src/train/real_batch.ts";
 
 /** One measured cell. */
 export interface PerfRow {
@@ -215,6 +220,82 @@ async function torchRows(
   return [];
 }
 
+/**
+ * Times one evaluation interval on MNIST (DESIGN.md §4 sizes, N = `n`) for
+ * untrained mlp and dcgan models, phase by phase, after one warm-up
+ * evaluation. The real-data side (`prepare`) is timed separately: it runs
+ * once per run, not per interval.
+ */
+async function measureEvaluation(n: number): Promise<string> {
+  const dataset = await loadDataset("mnist");
+  const evaluator = await loadEvaluator("mnist");
+  const started = performance.now();
+  const suite = await EvaluationSuite.prepare(dataset, evaluator, {
+    nEval: n,
+    nEquilibrium: 512,
+    nNeighbour: Math.min(1000, n),
+    nNeighbourPool: 10000,
+    nSsimPairs: 1000,
+    kidSubsets: 100,
+    kidSubsetSize: 1000,
+    isSplits: 10,
+    gridSize: 8,
+  });
+  const prepare = (performance.now() - started) / 1000;
+  const lines = [
+    `Evaluation interval on MNIST, N = ${n} (backend ${tf.getBackend()}; real-data preparation once per run: ${
+      prepare.toFixed(1)
+    } s)`,
+    "",
+    "| variant | generate | features | fid | is | kid | nearest | ssim_div | equilibrium | total s |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const id of ["mlp", "dcgan"]) {
+    const variant = getVariant(id);
+    const shape = trainingShape(variant, dataset);
+    const { generator, discriminator } = variant.build({
+      shape,
+      numClasses: 10,
+      seed: 0,
+      criticNorm: variant.defaultCriticNorm,
+      scope: `perf-eval-${id}/`,
+    });
+    const models = {
+      step: 1,
+      generator,
+      discriminator,
+      trainShape: shape,
+      conditional: false,
+      loss: "ns" as const,
+      dLoss: 1.4,
+    };
+    await suite.evaluate(models);
+    const t: Record<string, number> = {};
+    await suite.evaluate(models, t);
+    const phases = [
+      "generate",
+      "features",
+      "fid",
+      "is",
+      "kid",
+      "nearest",
+      "ssim_div",
+      "equilibrium",
+    ];
+    const total = phases.reduce((a, p) => a + (t[p] ?? 0), 0);
+    lines.push(
+      `| ${id} | ${phases.map((p) => (t[p] ?? 0).toFixed(2)).join(" | ")} | ${
+        total.toFixed(1)
+      } |`,
+    );
+    generator.dispose();
+    discriminator.dispose();
+  }
+  suite.dispose();
+  evaluator.dispose();
+  return lines.join("\n");
+}
+
 async function main(): Promise<void> {
   const { values } = parseFlags(Deno.args, {
     variants: {
@@ -249,6 +330,13 @@ async function main(): Promise<void> {
     },
     batch: { type: "integer", min: 1, default: 64, description: "batch size" },
     out: { type: "string", valueName: "FILE", description: "CSV output file" },
+    "eval-n": {
+      type: "integer",
+      min: 0,
+      default: 2000,
+      description:
+        "time one evaluation interval on MNIST with this N on the first backend (0: skip)",
+    },
     torch: {
       type: "choice",
       choices: ["auto", "off"],
@@ -290,6 +378,11 @@ async function main(): Promise<void> {
     await Deno.writeTextFile(values.out as string, toCsv(rows));
   }
   console.log(toMarkdown(rows));
+  const evalN = values["eval-n"] as number;
+  if (evalN > 0) {
+    await initBackend((values.backends as string[])[0] as "cpu");
+    console.log("\n" + await measureEvaluation(evalN));
+  }
 }
 
 if (import.meta.main) {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { granted, readEnv } from "./_permissions.ts";
 
 /** What the WebGPU probe found. */
 export interface WebGpuProbe {
@@ -69,6 +70,7 @@ export function probeWebGpu(): Promise<WebGpuProbe> {
         reason: "navigator.gpu is not available",
       };
     }
+    quietMesa();
     let adapter: GPUAdapter | null = null;
     try {
       adapter = await gpu.requestAdapter({
@@ -107,4 +109,26 @@ export function probeWebGpu(): Promise<WebGpuProbe> {
     };
   })();
   return cached;
+}
+
+/**
+ * Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid or not set" on
+ * every adapter request when the variable is unset (headless machines, CI):
+ * point it at a private directory under `.cache/` when we may.
+ */
+function quietMesa(): void {
+  if (readEnv("XDG_RUNTIME_DIR") !== undefined) return;
+  const dir = `${Deno.cwd()}/.cache/ganbench/xdg-runtime`;
+  if (
+    !granted({ name: "env", variable: "XDG_RUNTIME_DIR" }) ||
+    !granted({ name: "write", path: dir })
+  ) {
+    return;
+  }
+  try {
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    // Only cosmetic: the adapter works without it.
+  }
 }

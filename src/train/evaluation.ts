@@ -236,9 +236,21 @@ export class EvaluationSuite {
    * Evaluates the models at one step.
    *
    * @param models G, D and what the metrics need to know about them.
+   * @param timings When given, receives the seconds each phase took
+   *   (`generate`, `features`, `fid`, `is`, `kid`, `nearest`, `ssim_div`,
+   *   `equilibrium`), for the performance benchmark.
    * @returns Every DESIGN.md §4 metric of the interval, by CSV column name.
    */
-  async evaluate(models: ModelsAtStep): Promise<IntervalMetrics> {
+  async evaluate(
+    models: ModelsAtStep,
+    timings?: Record<string, number>,
+  ): Promise<IntervalMetrics> {
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const now = performance.now();
+      if (timings) timings[phase] = (timings[phase] ?? 0) + (now - mark) / 1000;
+      mark = now;
+    };
     const { dataset, sizes } = this;
     const { generator, conditional } = models;
     const labelsFor = (start: number, end: number): tf.Tensor1D | null =>
@@ -260,9 +272,13 @@ export class EvaluationSuite {
         const images = generator.apply(z, labels, false);
         return cropToNative(images, dataset.height, dataset.width);
       });
+      if (timings) await fakes.data();
+      lap("generate");
       const out = tf.tidy(() => this.evaluator.predict(fakes));
       features.push(out.features);
       probabilities.push(out.probabilities);
+      if (timings) await out.features.data();
+      lap("features");
       if (start < nKeep) {
         kept.push(
           tf.tidy(() =>
@@ -279,14 +295,17 @@ export class EvaluationSuite {
     tf.dispose(kept);
 
     const metrics: IntervalMetrics = {};
+    lap("generate");
     try {
       metrics.fid = fidFromStats(
         await featureStats(fakeFeatures),
         this.realStats,
       );
+      lap("fid");
       const is = await inceptionScore(fakeProbs, { splits: sizes.isSplits });
       metrics.is_mean = is.mean;
       metrics.is_std = is.std;
+      lap("is");
       const k = await kid(fakeFeatures, this.#testFeatures, {
         subsets: sizes.kidSubsets,
         subsetSize: Math.min(sizes.kidSubsetSize, sizes.nEval),
@@ -295,6 +314,7 @@ export class EvaluationSuite {
       metrics.kid_mean = k.mean;
       metrics.kid_std = k.std;
       metrics.fid_floor = this.fidFloor;
+      lap("kid");
 
       const nn = tf.tidy(() =>
         tf.slice(fakesUnit, 0, Math.min(sizes.nNeighbour, nKeep))
@@ -303,6 +323,7 @@ export class EvaluationSuite {
       nn.dispose();
       metrics.psnr_nn = fidelity.psnr;
       metrics.ssim_nn = fidelity.ssim;
+      lap("nearest");
       const keptLabels = conditional
         ? Array.from({ length: nKeep }, (_, i) => i % dataset.numClasses)
         : undefined;
@@ -314,8 +335,10 @@ export class EvaluationSuite {
       metrics.ssim_div_real = conditional
         ? this.ssimDivRealSameClass
         : this.ssimDivReal;
+      lap("ssim_div");
 
       Object.assign(metrics, await this.#equilibrium(models));
+      lap("equilibrium");
     } finally {
       tf.dispose([fakeFeatures, fakeProbs, fakesUnit]);
     }
