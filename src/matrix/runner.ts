@@ -33,7 +33,12 @@ import { loadEvaluator } from "../metrics/evaluators/load.ts";
 import { getLoss } from "../losses/registry.ts";
 import { getVariant } from "../models/registry.ts";
 import type { LossId } from "../metrics/mod.ts";
-import { CsvWriter, readCsv, writeCsvFile } from "../report/csv_writer.ts";
+import {
+  csvRecords,
+  CsvWriter,
+  readCsv,
+  writeCsvFile,
+} from "../report/csv_writer.ts";
 import type { CsvValue } from "../report/csv_writer.ts";
 import {
   METRIC_NAMES,
@@ -204,12 +209,28 @@ async function runCell(context: CellContext): Promise<CellSummary> {
     `${cell.id}.ckpt`,
   );
   const resumeStep = await checkpointStep(checkpointPath);
-  // Rows written after the checkpoint are produced again on resume.
-  dropRowsAfter(context.metricsPath, cell.id, resumeStep);
-  manifest.cells[cell.id] = { status: "running", step: resumeStep };
+  // Rows written after the checkpoint are produced again on resume; the best
+  // FID so far comes from the rows that stay.
+  const kept = dropRowsAfter(context.metricsPath, cell.id, resumeStep);
+  let best = { fid: Infinity, step: 0 };
+  for (const row of kept) {
+    const fid = Number(row.fid);
+    if (row.fid !== "" && fid < best.fid) {
+      best = { fid, step: Number(row.step) };
+    }
+  }
+  const wallBefore = resumeStep > 0
+    ? Number(manifest.cells[cell.id]?.wallSeconds ?? 0)
+    : 0;
+  manifest.cells[cell.id] = {
+    status: "running",
+    step: resumeStep,
+    wallSeconds: wallBefore,
+  };
   await writeManifest(outDir, manifest);
 
   const conditional = getVariant(cell.variant).conditional;
+  const nCritic = cell.config.nCritic ?? getLoss(cell.loss).nCritic;
   const identity: Record<string, CsvValue> = {
     cell: cell.id,
     dataset: cell.dataset,
@@ -224,16 +245,7 @@ async function runCell(context: CellContext): Promise<CellSummary> {
   };
   const writer = CsvWriter.open(context.metricsPath, METRICS_COLUMN_NAMES);
   let last: Record<string, CsvValue> = {};
-  let best = { fid: Infinity, step: 0 };
-  const previous = manifest.cells[cell.id];
-  if (typeof previous?.bestFid === "number") {
-    best = {
-      fid: previous.bestFid as number,
-      step: previous.bestFidStep as number,
-    };
-  }
   const wallStart = performance.now();
-  const wallBefore = Number((previous?.wallSeconds as number | undefined) ?? 0);
   const wall = () => wallBefore + (performance.now() - wallStart) / 1000;
   try {
     const outcome = await trainCell({
@@ -279,12 +291,11 @@ async function runCell(context: CellContext): Promise<CellSummary> {
           status: "ok",
         };
         writer.append(last);
-        // The manifest follows the rows, so a resumed cell knows its best FID.
+        // Wall time survives a kill through the manifest (saved with the
+        // next checkpoint or cell end).
         manifest.cells[cell.id] = {
           status: "running",
           step: at.step,
-          bestFid: best.fid,
-          bestFidStep: best.step,
           wallSeconds: wall(),
         };
       },
@@ -295,12 +306,9 @@ async function runCell(context: CellContext): Promise<CellSummary> {
         ...identity,
         ...lossesOnly,
         step: outcome.step,
-        epoch:
-          (outcome.step * getLoss(cell.loss).nCritic * cell.config.batchSize) /
+        epoch: (outcome.step * nCritic * cell.config.batchSize) /
           dataset.train.count,
-        images_seen: outcome.step *
-          (cell.config.nCritic ?? getLoss(cell.loss).nCritic) *
-          cell.config.batchSize,
+        images_seen: outcome.step * nCritic * cell.config.batchSize,
         wall_s: wall(),
         images_per_s: outcome.imagesPerSecond,
         status: "diverged",
@@ -476,11 +484,19 @@ async function checkpointStep(path: string): Promise<number> {
   }
 }
 
-function dropRowsAfter(path: string, cellId: string, step: number): void {
+/**
+ * Removes the rows of `cellId` after `step` from the metrics file (rewritten
+ * atomically) and returns the rows of that cell that stay, by column name.
+ */
+function dropRowsAfter(
+  path: string,
+  cellId: string,
+  step: number,
+): Record<string, string>[] {
   try {
     Deno.statSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
+    if (error instanceof Deno.errors.NotFound) return [];
     throw error;
   }
   const table = readCsv(path);
@@ -492,6 +508,8 @@ function dropRowsAfter(path: string, cellId: string, step: number): void {
   if (keep.length !== table.rows.length) {
     writeCsvFile(path, table.columns, keep);
   }
+  return csvRecords({ columns: table.columns, rows: keep })
+    .filter((row) => row.cell === cellId);
 }
 
 function writeSummary(

@@ -229,6 +229,11 @@ Deno.test("bench: a run killed mid-cell resumes to the same rows, none truncated
   );
   const rows = stable(metricsPath);
   assert.deepEqual(rows, stable(join(reference, "metrics.csv")));
+  // The summary (best FID included) is the same as without the kill.
+  assert.deepEqual(
+    stable(join(out, "summary.csv")),
+    stable(join(reference, "summary.csv")),
+  );
   const keys = rows.slice(1).map((r) => `${r[0]}@${r[5]}`);
   assert.equal(new Set(keys).size, keys.length, "no duplicated (cell, step)");
 });
