@@ -206,10 +206,12 @@ Deno.test("profiles: quick is every loss on mlp plus cgan×ns and dcgan×ns", as
   ]);
   for (const c of cells) {
     assert.equal(c.config.batchSize, 64);
-    assert.equal(c.config.evalEvery, 500);
     assert.equal(c.config.nEval, 2000);
+    // Every cell ends on an evaluation and checkpoints line up with them.
+    assert.equal(c.config.steps % c.config.evalEvery, 0, c.id);
+    assert.equal(c.config.checkpointEvery % c.config.evalEvery, 0, c.id);
   }
-  assert.equal(cells[0].config.steps, 3000);
+  assert.deepEqual(cells.map((c) => c.config.steps), [1000, 6000, 1000, 500, 250, 1000, 1000, 150]);
 });
 
 Deno.test("profiles: the Lucic et al. protocol", async () => {
