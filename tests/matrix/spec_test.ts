@@ -211,7 +211,16 @@ Deno.test("profiles: quick is every loss on mlp plus cgan×ns and dcgan×ns", as
     assert.equal(c.config.steps % c.config.evalEvery, 0, c.id);
     assert.equal(c.config.checkpointEvery % c.config.evalEvery, 0, c.id);
   }
-  assert.deepEqual(cells.map((c) => c.config.steps), [1000, 6000, 1000, 500, 250, 1000, 1000, 150]);
+  assert.deepEqual(cells.map((c) => c.config.steps), [
+    1000,
+    6000,
+    1000,
+    500,
+    250,
+    1000,
+    1000,
+    150,
+  ]);
 });
 
 Deno.test("profiles: the Lucic et al. protocol", async () => {
