@@ -26,39 +26,31 @@ import {
   toUnitRange,
 } from "../src/metrics/mod.ts";
 import { imagesAt } from "../src/train/real_batch.ts";
-import { nativeShape, REAL_SUBSET_SEED } from "../src/train/evaluation.ts";
+import {
+  nativeShape,
+  predictInChunks,
+  REAL_SUBSET_SEED,
+} from "../src/train/evaluation.ts";
 
 const SIZES = [256, 2000, 10000];
 
-async function embed(
+function embed(
   evaluator: Evaluator,
   dataset: Dataset,
   split: "train" | "test",
   indices: Int32Array,
-): Promise<{ features: tf.Tensor2D; probabilities: tf.Tensor2D }> {
-  const features: tf.Tensor2D[] = [];
-  const probabilities: tf.Tensor2D[] = [];
-  for (let start = 0; start < indices.length; start += 500) {
-    const out = tf.tidy(() => ({
-      ...evaluator.predict(
-        imagesAt(
-          dataset,
-          dataset[split],
-          indices.subarray(start, start + 500),
-          nativeShape(dataset),
-        ),
+): { features: tf.Tensor2D; probabilities: tf.Tensor2D } {
+  return predictInChunks(
+    evaluator,
+    (start, end) =>
+      imagesAt(
+        dataset,
+        dataset[split],
+        indices.subarray(start, end),
+        nativeShape(dataset),
       ),
-    }));
-    features.push(out.features);
-    probabilities.push(out.probabilities);
-  }
-  const result = {
-    features: tf.concat(features) as tf.Tensor2D,
-    probabilities: tf.concat(probabilities) as tf.Tensor2D,
-  };
-  tf.dispose([...features, ...probabilities]);
-  await result.features.data();
-  return result;
+    indices.length,
+  );
 }
 
 const info = await initBackend("auto");
@@ -69,7 +61,7 @@ for (const id of ids) {
   const dataset = await loadDataset(id);
   const evaluator = await loadEvaluator(id);
   const all = Int32Array.from({ length: dataset.test.count }, (_, i) => i);
-  const test = await embed(evaluator, dataset, "test", all);
+  const test = embed(evaluator, dataset, "test", all);
   const testStats = await featureStats(test.features);
   const is = await inceptionScore(test.probabilities, { splits: 10 });
 
@@ -104,7 +96,7 @@ for (const id of ids) {
   );
   for (const n of SIZES.filter((n) => n <= dataset.train.count)) {
     const idx = fixedSubset(dataset.train.count, n, REAL_SUBSET_SEED);
-    const train = await embed(evaluator, dataset, "train", idx);
+    const train = embed(evaluator, dataset, "train", idx);
     const fidN = fidFromStats(await featureStats(train.features), testStats);
     const kidN = await kid(train.features, test.features, {
       subsets: 100,

@@ -524,23 +524,44 @@ export function balancedLabels(
   );
 }
 
+/**
+ * Runs the evaluator over `count` images made chunk by chunk, so that only
+ * one chunk of images is alive at a time.
+ *
+ * @param evaluator The evaluator network.
+ * @param images Makes the images `start … end−1` (disposed here).
+ * @param count How many images.
+ * @returns Features `[count, d]` and probabilities `[count, classes]`.
+ */
+export function predictInChunks(
+  evaluator: EvaluatorNetwork,
+  images: (start: number, end: number) => tf.Tensor4D,
+  count: number,
+): { features: tf.Tensor2D; probabilities: tf.Tensor2D } {
+  const features: tf.Tensor2D[] = [];
+  const probabilities: tf.Tensor2D[] = [];
+  for (let start = 0; start < count; start += CHUNK) {
+    const end = Math.min(count, start + CHUNK);
+    const out = tf.tidy(() => ({ ...evaluator.predict(images(start, end)) }));
+    features.push(out.features);
+    probabilities.push(out.probabilities);
+  }
+  const result = {
+    features: tf.concat(features) as tf.Tensor2D,
+    probabilities: tf.concat(probabilities) as tf.Tensor2D,
+  };
+  tf.dispose([...features, ...probabilities]);
+  return result;
+}
+
 function featuresOf(
   evaluator: EvaluatorNetwork,
   images: (start: number, end: number) => tf.Tensor4D,
   count: number,
 ): tf.Tensor2D {
-  const parts: tf.Tensor2D[] = [];
-  for (let start = 0; start < count; start += CHUNK) {
-    const end = Math.min(count, start + CHUNK);
-    parts.push(tf.tidy(() => {
-      const out = evaluator.predict(images(start, end));
-      out.probabilities.dispose();
-      return out.features;
-    }));
-  }
-  const all = tf.concat(parts) as tf.Tensor2D;
-  tf.dispose(parts);
-  return all;
+  const { features, probabilities } = predictInChunks(evaluator, images, count);
+  probabilities.dispose();
+  return features;
 }
 
 async function cachedTestFeatures(
