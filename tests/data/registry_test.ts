@@ -37,7 +37,7 @@ Deno.test("synthetic: sizes, balanced labels, deterministic, range, channels", a
   ]);
   assert.equal(a.train.count, 512);
   assert.equal(a.test.count, 128);
-  assert.equal(a.train.images.length, 512 * 64);
+  assert.equal(a.train.images.length, 512 * 256);
   assert.deepEqual(classCounts(a.train, 4), [128, 128, 128, 128]);
   assert.deepEqual(classCounts(a.test, 4), [32, 32, 32, 32]);
   const b = loadSynthetic();
@@ -56,8 +56,8 @@ Deno.test("synthetic: sizes, balanced labels, deterministic, range, channels", a
     let best = -1, bestDist = Infinity;
     for (let t = 0; t < a.train.count; t++) {
       let d = 0;
-      for (let j = 0; j < 64; j++) {
-        d += (a.test.images[i * 64 + j] - a.train.images[t * 64 + j]) ** 2;
+      for (let j = 0; j < 256; j++) {
+        d += (a.test.images[i * 256 + j] - a.train.images[t * 256 + j]) ** 2;
       }
       if (d < bestDist) [best, bestDist] = [a.train.labels[t], d];
     }
