@@ -170,9 +170,16 @@ export async function trainCell(
     scope: `${cellId}/`,
     widthMultiplier: config.widthMultiplier,
   });
+  // resolvePair's note names the reason (e.g. "(gradient penalty)"); the
+  // model's own note for the same swap is then redundant.
   const modelConfig = {
     ...built.config,
-    substitutions: [...built.config.substitutions, ...pair.substitutions],
+    substitutions: [
+      ...pair.substitutions,
+      ...built.config.substitutions.filter((note) =>
+        !pair.substitutions.some((p) => p.startsWith(note))
+      ),
+    ],
   };
   const { generator, discriminator } = built;
   const dOptimizer = createOptimizer({
