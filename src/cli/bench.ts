@@ -20,6 +20,7 @@ import { validateCells } from "../matrix/validate.ts";
 import { parseShard, shardCells } from "../matrix/shard.ts";
 import { resolveSpec } from "../matrix/profiles.ts";
 import { runMatrix } from "../matrix/runner.ts";
+import { readEvaluatorManifest } from "../metrics/evaluators/load.ts";
 import type { MatrixSpec } from "../matrix/types.ts";
 import type { CellSummary } from "../matrix/runner.ts";
 import { compatibility } from "../matrix/compatibility.ts";
@@ -177,6 +178,16 @@ export const benchCommand: Command = {
         );
       }
       return 0;
+    }
+    // A missing evaluator is reported before anything trains.
+    for (
+      const dataset of new Set(
+        cells.filter((c) => c.config.evaluator === "default").map((c) =>
+          c.dataset
+        ),
+      )
+    ) {
+      await readEvaluatorManifest(dataset);
     }
     const backend = await initBackend(values.backend as BackendChoice, {
       log: (line) => console.error(line),
