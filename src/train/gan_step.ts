@@ -99,8 +99,11 @@ function update(
     const present = list.filter((g) => g.tensor != null).map((g) =>
       tf.sum(tf.square(g.tensor as tf.Tensor))
     );
+    // A chain of adds, not tf.addN: WebGPU's AddN binds one storage buffer
+    // per input, and past the adapter's limit (8 on lavapipe) it returns
+    // garbage without an error (a 16-variable G got norm 4/3, then NaN).
     const gradNorm = present.length > 0
-      ? tf.sqrt(tf.addN(present)) as tf.Scalar
+      ? tf.sqrt(present.reduce((sum, s) => tf.add(sum, s))) as tf.Scalar
       : tf.scalar(0);
     // Array form keeps slot i bound to variable i even when a gradient is null.
     optimizer.applyGradients(
