@@ -109,6 +109,7 @@ export async function runMatrix(options: RunOptions): Promise<CellSummary[]> {
   const suites = new Map<string, EvaluationSuite>();
   const metricsPath = join(outDir, RESULT_FILES.metrics);
   const summaries: CellSummary[] = [];
+  const memoryAtStart = memorySnapshot();
   try {
     for (const cell of cells) {
       const record = manifest.cells[cell.id];
@@ -183,6 +184,13 @@ export async function runMatrix(options: RunOptions): Promise<CellSummary[]> {
     for (const suite of suites.values()) suite.dispose();
     for (const evaluator of evaluators.values()) evaluator.dispose();
   }
+  const memoryAtEnd = memorySnapshot();
+  manifest.memory = { start: memoryAtStart, end: memoryAtEnd };
+  await writeManifest(outDir, manifest);
+  log(
+    `memory: RSS ${memoryAtStart.rssMiB} MiB at the start, ${memoryAtEnd.rssMiB} MiB at the end; ` +
+      `${memoryAtStart.tensors} → ${memoryAtEnd.tensors} live tensors`,
+  );
   writeSummary(outDir, manifest, spec);
   await writeRunContactSheet(outDir, cells.filter((c) => manifest.cells[c.id]));
   return summaries;
@@ -219,6 +227,7 @@ async function runCell(context: CellContext): Promise<CellSummary> {
       best = { fid, step: Number(row.step) };
     }
   }
+  const memoryBefore = memorySnapshot();
   const wallBefore = resumeStep > 0
     ? Number(manifest.cells[cell.id]?.wallSeconds ?? 0)
     : 0;
@@ -323,6 +332,7 @@ async function runCell(context: CellContext): Promise<CellSummary> {
       best_fid: Number.isFinite(best.fid) ? best.fid : null,
       best_fid_step: Number.isFinite(best.fid) ? best.step : null,
     };
+    const memoryAfter = memorySnapshot();
     const record: CellRecord = {
       status: outcome.status,
       step: outcome.step,
@@ -336,6 +346,7 @@ async function runCell(context: CellContext): Promise<CellSummary> {
       model: outcome.modelConfig,
       config: cell.config,
       summary,
+      memory: { before: memoryBefore, after: memoryAfter },
     };
     manifest.cells[cell.id] = record;
     await writeManifest(outDir, manifest);
@@ -345,7 +356,8 @@ async function runCell(context: CellContext): Promise<CellSummary> {
         (typeof summary.fid === "number"
           ? `, fid ${(summary.fid as number).toFixed(2)}`
           : "") +
-        (outcome.divergence ? ` (${outcome.divergence})` : ""),
+        (outcome.divergence ? ` (${outcome.divergence})` : "") +
+        `; RSS ${memoryBefore.rssMiB}→${memoryAfter.rssMiB} MiB`,
     );
     return { id: cell.id, status: outcome.status, row: summary };
   } finally {
@@ -543,4 +555,20 @@ async function gitCommit(): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** Process memory at one moment: resident set size and live TF.js tensors. */
+export interface MemorySnapshot {
+  /** Resident set size of the process, MiB (rounded). */
+  rssMiB: number;
+  /** `tf.memory().numTensors`. */
+  tensors: number;
+}
+
+/** Process RSS and live tensor count now (recorded per cell and per run). */
+function memorySnapshot(): MemorySnapshot {
+  return {
+    rssMiB: Math.round(Deno.memoryUsage().rss / 2 ** 20),
+    tensors: tf.memory().numTensors,
+  };
 }

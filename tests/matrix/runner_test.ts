@@ -97,6 +97,14 @@ Deno.test("bench: writes manifest, metrics, summary, grids and a contact sheet",
   assert.equal(manifest.cells["synthetic-cgan-ns-s0"].status, "finished");
   assert.equal(manifest.tfjs, "4.22.0");
   assert.ok(manifest.data.synthetic !== undefined);
+  // Memory is recorded per cell and per run; no cell leaves tensors behind.
+  assert.ok(manifest.memory.start.rssMiB > 0 && manifest.memory.end.rssMiB > 0);
+  for (const [id, record] of Object.entries(manifest.cells)) {
+    const { before, after } = (record as {
+      memory: Record<string, { tensors: number }>;
+    }).memory;
+    assert.equal(after.tensors, before.tensors, `${id}: live tensors`);
+  }
   for (const id of ["synthetic-mlp-ns-s0", "synthetic-cgan-hinge-s0"]) {
     assert.ok((await Deno.stat(join(single, "grids", id, "6.png"))).isFile);
   }
