@@ -3,9 +3,10 @@
  * `cgan`×`ns` on MNIST (wasm) and, at every 500 steps, classifies 1000
  * samples (100 per requested label) with the shipped MNIST evaluator and
  * prints how often the evaluator agrees with the requested label (chance:
- * 10 %).
+ * 10 %). With an output directory, it also writes `<dir>/<step>.png`: 10×10
+ * samples, row r asking for digit r, so the rows can be checked by eye.
  *
- * Usage: `deno run -A benchmarks/cgan_label_agreement.ts [steps=1000]`
+ * Usage: `deno run -A benchmarks/cgan_label_agreement.ts [steps=1000] [dir]`
  *
  * @module
  */
@@ -14,9 +15,13 @@ import { initBackend } from "../src/backend/init.ts";
 import { loadDataset } from "../src/data/registry.ts";
 import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
 import { trainCell } from "../src/train/trainer.ts";
+import { makeGrid } from "../src/report/grid.ts";
+import { writePng } from "../src/report/png.ts";
 await initBackend("wasm");
 const data = await loadDataset("mnist");
 const ev = await loadEvaluator("mnist");
+const gridDir = Deno.args[1];
+if (gridDir) await Deno.mkdir(gridDir, { recursive: true });
 await trainCell({
   cellId: "lab",
   dataset: data,
@@ -46,6 +51,25 @@ await trainCell({
         (100 * ok / n).toFixed(1)
       } % (chance 10 %)`,
     );
+    if (gridDir) {
+      // Sample i asks for label i % 10; grid cell (row r, column j) shows
+      // sample r + 10 j, so row r holds ten samples of label r.
+      const order = Array.from(
+        { length: 100 },
+        (_, k) => Math.floor(k / 10) + 10 * (k % 10),
+      );
+      const index = tf.tensor1d(order, "int32");
+      const rows = tf.gather(x, index);
+      index.dispose();
+      const [, h, w, ch] = x.shape;
+      await writePng(
+        `${gridDir}/${c.step}.png`,
+        makeGrid(await rows.data() as Float32Array, 100, h, w, ch, {
+          cols: 10,
+        }),
+      );
+      rows.dispose();
+    }
     tf.dispose([labels, z, x, p]);
   },
 });

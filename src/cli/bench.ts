@@ -24,6 +24,32 @@ import { readEvaluatorManifest } from "../metrics/evaluators/load.ts";
 import type { MatrixSpec } from "../matrix/types.ts";
 import type { CellSummary } from "../matrix/runner.ts";
 import { compatibility } from "../matrix/compatibility.ts";
+import { backendAvailability } from "../backend/mod.ts";
+import { JOBS_DIR, runJobs } from "../matrix/jobs.ts";
+import { readManifest } from "../matrix/manifest.ts";
+import type { Cell } from "../matrix/types.ts";
+import { fileURLToPath as fromFileUrl } from "node:url";
+
+/** Set in the environment of the child processes of `--jobs`. */
+const JOB_ENV = "GANBENCH_JOB";
+
+/**
+ * In a child of `--jobs`: exits when the parent's end of stdin closes (the
+ * parent ended, even by SIGKILL). Losing the cell's steps since its last
+ * checkpoint is the same as being killed, which resume handles.
+ */
+function exitWhenParentDies(): void {
+  (async () => {
+    try {
+      for await (const _ of Deno.stdin.readable) {
+        // The parent never writes; this only waits for end of file.
+      }
+    } catch {
+      // A read error means the parent is gone as well.
+    }
+    Deno.exit(143);
+  })();
+}
 
 const FLAGS: FlagSpecs = {
   profile: {
@@ -91,6 +117,13 @@ const FLAGS: FlagSpecs = {
     type: "string",
     valueName: "I/N",
     description: "run the I-th of N deterministic shards of the cells",
+  },
+  jobs: {
+    type: "string",
+    valueName: "N|auto",
+    default: "auto",
+    description:
+      "cells run at once, each in its own process (auto: one per CPU core on the single-threaded wasm/cpu backends, else 1)",
   },
   "data-dir": {
     type: "string",
@@ -189,12 +222,23 @@ export const benchCommand: Command = {
     ) {
       await readEvaluatorManifest(dataset);
     }
+    const jobs = shard === undefined
+      ? await resolveJobs(
+        values.jobs as string,
+        values.backend as BackendChoice,
+        cells.length,
+      )
+      : 1;
+    if (jobs > 1) {
+      return await runInJobs(args, cells, outDir, jobs, values);
+    }
     const backend = await initBackend(values.backend as BackendChoice, {
       log: (line) => console.error(line),
     });
     console.error(
       `${cells.length} cell(s) of profile ${spec.name} → ${outDir}`,
     );
+    if (Deno.env.get(JOB_ENV) === "1") exitWhenParentDies();
     const started = performance.now();
     const summaries = await runMatrix({
       spec,
@@ -214,6 +258,164 @@ export const benchCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The number of processes for `--jobs`: a positive integer, or `auto` = one
+ * per core when the backend is single-threaded (wasm, cpu), else 1; never
+ * more than the cells.
+ */
+async function resolveJobs(
+  text: string,
+  backend: BackendChoice,
+  cells: number,
+): Promise<number> {
+  let jobs: number;
+  if (text === "auto") {
+    let name: string = backend;
+    if (backend === "auto") {
+      name = (await backendAvailability()).find((b) => b.auto)?.name ?? "cpu";
+    }
+    jobs = name === "wasm" || name === "cpu"
+      ? navigator.hardwareConcurrency
+      : 1;
+  } else if (/^\d+$/.test(text) && Number(text) >= 1) {
+    jobs = Number(text);
+  } else {
+    throw new UsageError(
+      `--jobs: expected a positive integer or 'auto', got '${text}'`,
+    );
+  }
+  return Math.max(1, Math.min(jobs, cells));
+}
+
+/**
+ * Runs the cells in `jobs` child `bench` processes (one cell each, longest
+ * first) and merges their results into `outDir`; see `matrix/jobs.ts`.
+ */
+async function runInJobs(
+  args: string[],
+  cells: Cell[],
+  outDir: string,
+  jobs: number,
+  values: Record<string, unknown>,
+): Promise<number> {
+  console.error(
+    `${cells.length} cell(s) → ${outDir}, ${jobs} at a time (--jobs ${jobs}; each cell in its own process, results per cell in ${
+      join(outDir, JOBS_DIR)
+    }/)`,
+  );
+  const started = performance.now();
+  const childArgs = withoutFlags(args, ["jobs", "out", "shard"]);
+  const readPaths = [
+    ".",
+    "/usr/share/datasets",
+    "/etc/ld.so.cache",
+    outDir,
+    ...[values.profile, values["data-dir"], values.evaluator].filter((
+      v,
+    ): v is string => typeof v === "string" && v.includes("/")),
+  ];
+  const { merged, failed } = await runJobs({
+    cells,
+    outDir,
+    jobs,
+    runShard: (shard, count, dir) =>
+      runChildBench(
+        [
+          ...childArgs,
+          "--jobs",
+          "1",
+          "--shard",
+          `${shard}/${count}`,
+          "--out",
+          dir,
+        ],
+        readPaths,
+        [outDir, DEFAULT_CACHE_DIR],
+      ),
+  });
+  const manifest = await readManifest(outDir);
+  const summaries: CellSummary[] = cells.flatMap((cell) => {
+    const record = manifest?.cells[cell.id];
+    if (!record) return [];
+    return [{
+      id: cell.id,
+      status: record.status === "running" ? "running" : record.status,
+      row: (record.summary ?? { step: record.step }) as CellSummary["row"],
+    } as CellSummary];
+  });
+  console.log(summaryTable(summaries));
+  const { finished, diverged, running } = merged.counts;
+  console.log(
+    `\n${cells.length} cell(s) in ${
+      ((performance.now() - started) / 1000).toFixed(0)
+    } s with --jobs ${jobs}: ${finished} finished, ${diverged} diverged, ${running} unfinished; results in ${outDir}/ (summary.csv, metrics.csv, grids/contact_sheet.png)`,
+  );
+  return failed.length > 0 || running > 0 ? 1 : 0;
+}
+
+/** `args` without the named `--flag value` / `--flag=value` pairs. */
+function withoutFlags(args: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)/.exec(args[i])?.[1];
+    if (name !== undefined && names.includes(name)) {
+      if (!args[i].includes("=")) i++;
+      continue;
+    }
+    out.push(args[i]);
+  }
+  return out;
+}
+
+/**
+ * Runs `ganbench bench <args>` in a child Deno process with this process's
+ * global permissions (read and write scoped to the given paths where this
+ * process's are scoped); its stdout (a one-cell summary) is dropped, its
+ * stderr (progress, as plain lines) passes through. The child exits when
+ * this process dies (its stdin closes), so no orphan keeps writing.
+ */
+async function runChildBench(
+  args: string[],
+  readPaths: string[],
+  writePaths: string[],
+): Promise<number> {
+  const flags: string[] = [];
+  for (
+    const [name, paths] of [["read", readPaths], ["write", writePaths]] as const
+  ) {
+    flags.push(
+      Deno.permissions.querySync({ name }).state === "granted"
+        ? `--allow-${name}`
+        : `--allow-${name}=${paths.join(",")}`,
+    );
+  }
+  for (const name of ["env", "sys", "ffi", "run", "net"] as const) {
+    if (Deno.permissions.querySync({ name }).state === "granted") {
+      flags.push(`--allow-${name}`);
+    }
+  }
+  const cli = new URL("./main.ts", import.meta.url);
+  const config = new URL("../../deno.json", import.meta.url);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--config=${fromFileUrl(config)}`,
+      ...flags,
+      fromFileUrl(cli),
+      "bench",
+      ...args,
+    ],
+    env: { [JOB_ENV]: "1" },
+    stdin: "piped",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const { code } = await child.status;
+  await child.stdin.close().catch(() => {});
+  return code;
+}
 
 /** Makes every cell use the external evaluator at `path` (a final override). */
 function applyEvaluator(spec: MatrixSpec, path: string): MatrixSpec {

@@ -56,7 +56,8 @@ export class ProgressReporter {
 
   /** @param options How and how often to print. */
   constructor(options: ProgressOptions = {}) {
-    this.#tty = options.tty ?? Deno.stderr.isTerminal();
+    // Processes of `bench --jobs` share one terminal: plain lines only.
+    this.#tty = options.tty ?? (Deno.stderr.isTerminal() && !isJobChild());
     this.#interval = (options.intervalSeconds ?? 30) * 1000;
     const encoder = new TextEncoder();
     this.#write = options.write ??
@@ -124,4 +125,13 @@ export function formatDuration(seconds: number): string {
     return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
   }
   return `${s}s`;
+}
+
+/** Whether this process is a child of `bench --jobs` (GANBENCH_JOB=1). */
+function isJobChild(): boolean {
+  try {
+    return Deno.env.get("GANBENCH_JOB") === "1";
+  } catch {
+    return false; // without env permission, assume a terminal of its own
+  }
 }

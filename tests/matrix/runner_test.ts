@@ -48,6 +48,8 @@ async function bench(...args: string[]): Promise<number> {
     specPath,
     "--backend",
     "cpu",
+    "--jobs",
+    "1",
     ...args,
   ]);
 }
@@ -161,6 +163,29 @@ Deno.test("bench: shards are disjoint, cover the matrix, and merge to the single
   assert.equal(await Deno.readTextFile(join(merged, "metrics.csv")), once);
 });
 
+Deno.test("bench --jobs 2: cells in parallel processes merge to the single run; rerun skips them", async () => {
+  const out = join(root, "jobs");
+  assert.equal(await bench("--out", out, "--jobs", "2"), 0);
+  assert.deepEqual(
+    stable(join(out, "metrics.csv")),
+    stable(join(single, "metrics.csv")),
+  );
+  assert.deepEqual(
+    stable(join(out, "summary.csv")),
+    stable(join(single, "summary.csv")),
+  );
+  for (const id of ["synthetic-mlp-ns-s0", "synthetic-cgan-hinge-s0"]) {
+    assert.ok((await Deno.stat(join(out, "grids", id, "6.png"))).isFile);
+    assert.ok(
+      (await Deno.stat(join(out, "jobs", id, "manifest.json"))).isFile,
+    );
+  }
+  const once = await Deno.readTextFile(join(out, "metrics.csv"));
+  assert.equal(await bench("--out", out, "--jobs", "2"), 0);
+  assert.equal(await Deno.readTextFile(join(out, "metrics.csv")), once);
+  assert.equal(await bench("--out", out, "--jobs", "two"), 2, "usage error");
+});
+
 Deno.test("bench: a run killed mid-cell resumes to the same rows, none truncated or duplicated", async () => {
   const out = join(root, "killed");
   // Two mlp cells, the second long enough to be killed in the middle.
@@ -177,6 +202,8 @@ Deno.test("bench: a run killed mid-cell resumes to the same rows, none truncated
     longerPath,
     "--backend",
     "cpu",
+    "--jobs",
+    "1",
     "--out",
     out,
   ];

@@ -1,0 +1,141 @@
+/**
+ * `bench --jobs N`: runs the cells of one matrix in N processes at once on
+ * this machine. The wasm and cpu backends use one core each (TF.js's threaded
+ * wasm does not start under Deno), so on a CPU-only machine a matrix finishes
+ * up to N times sooner when its cells run side by side.
+ *
+ * Each cell is its own one-cell shard (`--shard k/n`, n = number of cells)
+ * run by a child `bench` process into `<out>/jobs/<cell>/`, a complete results
+ * directory that resumes like any other. Cells start longest first (by
+ * {@linkcode estimatedCost}), so that the longest cell does not start last.
+ * When all have ended, the children's directories are merged into `<out>`
+ * with {@linkcode mergeRuns}, which is idempotent: the same command into the
+ * same `--out` resumes unfinished cells and merges again.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Cell } from "./types.ts";
+import { mergeRuns } from "./merge.ts";
+import type { MergeResult } from "./merge.ts";
+
+/** The sub-directory of `--out` that holds one results directory per cell. */
+export const JOBS_DIR = "jobs";
+
+/**
+ * Relative cost of one training image per variant on the wasm backend
+ * (the inverse of the images/s measured by `deno task perf`: mlp 1318,
+ * cgan 866, dcgan 100, cdcgan 90, patchgan 65). Only the order matters.
+ */
+const VARIANT_COST: Record<string, number> = {
+  mlp: 1,
+  cgan: 1.5,
+  dcgan: 13,
+  cdcgan: 15,
+  patchgan: 20,
+};
+
+/**
+ * A cell's estimated training cost (arbitrary units): images through the
+ * networks (steps × batch × (n_critic + 1)) times the variant's cost per
+ * image. Used only to start the longest cells first.
+ *
+ * @param cell A cell of the matrix.
+ * @returns A positive number; larger means longer.
+ * @example
+ * ```ts ignore
+ * estimatedCost(cell); // e.g. 768000 for mlp × ns, 6000 steps of 64
+ * ```
+ */
+export function estimatedCost(cell: Cell): number {
+  const c = cell.config;
+  const nCritic = c.nCritic ?? (cell.loss.startsWith("wgan") ? 5 : 1);
+  return c.steps * c.batchSize * (nCritic + 1) *
+    (VARIANT_COST[cell.variant] ?? 10);
+}
+
+/** Options of {@linkcode runJobs}. */
+export interface JobsOptions {
+  /** Every cell of the matrix, in matrix order (not sharded). */
+  cells: readonly Cell[];
+  /** The results directory (`--out`). */
+  outDir: string;
+  /** Processes at once (≥ 1). */
+  jobs: number;
+  /**
+   * Runs the cell with 1-based index `shard` of `count` into `dir` and
+   * resolves to the process's exit code.
+   */
+  runShard: (shard: number, count: number, dir: string) => Promise<number>;
+  /** Console lines (default `console.error`). */
+  log?: (line: string) => void;
+}
+
+/** What {@linkcode runJobs} did. */
+export interface JobsResult {
+  /** The merge into `outDir`. */
+  merged: MergeResult;
+  /** Cells whose process exited with a non-zero code, with the code. */
+  failed: { id: string; code: number }[];
+}
+
+/**
+ * Runs every cell in its own child process, at most `jobs` at once, longest
+ * first, then merges their directories into `outDir`.
+ *
+ * @param options The cells, output directory, parallelism and launcher.
+ * @returns The merge result and the cells whose process failed.
+ * @throws Error When `jobs` is not a positive integer, or the merge fails.
+ * @example
+ * ```ts ignore
+ * await runJobs({ cells, outDir: "results/quick", jobs: 2, runShard });
+ * ```
+ */
+export async function runJobs(options: JobsOptions): Promise<JobsResult> {
+  const { cells, outDir, jobs } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new Error(`--jobs: expected a positive integer, got ${jobs}`);
+  }
+  // Longest first; ties keep matrix order.
+  const order = cells.map((cell, index) => ({ cell, index }))
+    .sort((a, b) =>
+      estimatedCost(b.cell) - estimatedCost(a.cell) || a.index - b.index
+    );
+  const failed: { id: string; code: number }[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < order.length) {
+      const { cell, index } = order[next++];
+      const dir = join(outDir, JOBS_DIR, cell.id);
+      const code = await options.runShard(index + 1, cells.length, dir);
+      if (code !== 0) {
+        failed.push({ id: cell.id, code });
+        log(`${cell.id}: its process exited with code ${code}`);
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, order.length) }, worker),
+  );
+
+  const dirs: string[] = [];
+  for (const { cell } of order.toSorted((a, b) => a.index - b.index)) {
+    const dir = join(outDir, JOBS_DIR, cell.id);
+    try {
+      await Deno.stat(join(dir, "manifest.json"));
+      dirs.push(dir);
+    } catch {
+      // The process ended before it wrote anything: nothing to merge.
+    }
+  }
+  if (dirs.length === 0) {
+    throw new Error(
+      `--jobs: no cell wrote a results directory under ${
+        join(outDir, JOBS_DIR)
+      }`,
+    );
+  }
+  const merged = await mergeRuns(dirs, outDir);
+  return { merged, failed };
+}
