@@ -271,13 +271,14 @@ async function runCell(context: CellContext): Promise<CellSummary> {
         const metrics = await suite.evaluate({
           step: at.step,
           generator: at.generator,
+          sampleGenerator: at.sampleGenerator,
           discriminator: at.discriminator,
           trainShape: at.trainShape,
           conditional,
           loss: cell.loss as LossId,
           dLoss: at.means.dLoss,
         });
-        const grid = await suite.grid(at.generator, conditional);
+        const grid = await suite.grid(at.sampleGenerator, conditional);
         const gridDir = join(outDir, RESULT_FILES.grids, cell.id);
         await Deno.mkdir(gridDir, { recursive: true });
         await writePng(
@@ -387,6 +388,7 @@ export function trainConfig(cell: Cell): TrainConfig {
     nCritic: c.nCritic,
     gradientPenalty: c.gradientPenalty,
     clip: c.clip,
+    gEma: c.gEma,
     criticNorm: c.criticNorm === "auto" ? undefined : c.criticNorm,
     dOptimizer: optimizer(
       c.optimizer?.d as Record<string, unknown> | undefined,

@@ -69,6 +69,7 @@ const CONFIG_RULES: Record<keyof CellConfig, Rule> = {
   gradientPenalty: { kind: "number", min: 0 },
   clip: { kind: "number", min: 0, exclusiveMin: true },
   optimizer: { kind: "optimizer" },
+  gEma: { kind: "number", min: 0, below: 1 },
 };
 
 const OPTIMIZER_RULES: Record<keyof OptimizerOverride, Rule> = {

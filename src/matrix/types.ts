@@ -77,6 +77,11 @@ export interface CellConfig extends EvaluationSizes {
   clip?: number;
   /** Optimizer settings replacing the loss's defaults. */
   optimizer?: OptimizerOverrides;
+  /**
+   * Decay of the moving average of G's weights that the image metrics and
+   * grids sample from (e.g. 0.999); absent or 0 = the raw G.
+   */
+  gEma?: number;
 }
 
 /** A partial {@linkcode CellConfig}: what `defaults` and `overrides[].set` hold. */

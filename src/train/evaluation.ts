@@ -78,8 +78,16 @@ export type IntervalMetrics = Record<string, number>;
 export interface ModelsAtStep {
   /** Completed G steps (seeds the fresh fakes of the equilibrium metrics). */
   step: number;
-  /** The generator (inference mode is used). */
+  /**
+   * The generator D plays against (inference mode); the equilibrium metrics'
+   * fresh fakes come from it.
+   */
   generator: Generator;
+  /**
+   * The generator whose samples the image metrics (FID, IS, KID, PSNR/SSIM)
+   * score: the weight average when the cell uses `gEma`; default `generator`.
+   */
+  sampleGenerator?: Generator;
   /** The discriminator (inference mode is used). */
   discriminator: Discriminator;
   /** The shape the models work at (native, or padded to 32×32). */
@@ -252,7 +260,8 @@ export class EvaluationSuite {
       mark = now;
     };
     const { dataset, sizes } = this;
-    const { generator, conditional } = models;
+    const { conditional } = models;
+    const generator = models.sampleGenerator ?? models.generator;
     const labelsFor = (start: number, end: number): tf.Tensor1D | null =>
       conditional ? balancedLabels(start, end, dataset.numClasses) : null;
 

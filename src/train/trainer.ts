@@ -21,6 +21,7 @@ import type {
   ModelConfig,
 } from "../models/types.ts";
 import { getLoss, resolvePair } from "../losses/registry.ts";
+import { GeneratorEma } from "./ema.ts";
 import type { OptimizerSpec } from "./optimizers.ts";
 import {
   createOptimizer,
@@ -62,6 +63,11 @@ export interface TrainConfig {
   dOptimizer?: Partial<OptimizerSpec>;
   /** G optimizer settings that replace the loss's defaults. */
   gOptimizer?: Partial<OptimizerSpec>;
+  /**
+   * Decay of an exponential moving average of G's weights that evaluation
+   * samples from (see `ema.ts`); absent or 0 = evaluate the raw G.
+   */
+  gEma?: number;
 }
 
 /** Means over one evaluation interval. */
@@ -82,6 +88,11 @@ export interface EvaluationContext {
   step: number;
   /** The generator (use it in inference mode; do not dispose). */
   generator: Generator;
+  /**
+   * The generator to draw evaluation samples from: the weight average when
+   * `gEma` is set, else `generator` (inference mode; do not dispose).
+   */
+  sampleGenerator: Generator;
   /** The discriminator (use it in inference mode; do not dispose). */
   discriminator: Discriminator;
   /** The image shape the models work at (may be the padded shape). */
@@ -182,6 +193,19 @@ export async function trainCell(
     ],
   };
   const { generator, discriminator } = built;
+  let ema: GeneratorEma | undefined;
+  if (config.gEma) {
+    const copy = variant.build({
+      shape,
+      numClasses: dataset.numClasses,
+      seed: config.seed,
+      criticNorm: pair.criticNorm,
+      scope: `${cellId}/ema/`,
+      widthMultiplier: config.widthMultiplier,
+    });
+    copy.discriminator.dispose();
+    ema = new GeneratorEma(generator, copy.generator, config.gEma);
+  }
   const dOptimizer = createOptimizer({
     ...loss.optimizer,
     ...config.dOptimizer,
@@ -218,6 +242,7 @@ export async function trainCell(
         discriminator,
         dOptimizer,
         gOptimizer,
+        ema,
       });
       if (restored) {
         startStep = restored.step;
@@ -304,6 +329,7 @@ export async function trainCell(
       }
       const g = step.gStep(stepSeed(config.seed, current, loss.nCritic));
       current++;
+      ema?.update(current);
       pending.push({
         step: current,
         d: [...dValues, ...dNorms],
@@ -334,6 +360,7 @@ export async function trainCell(
           await options.onEvaluate({
             step: current,
             generator,
+            sampleGenerator: ema?.generator ?? generator,
             discriminator,
             trainShape: shape,
             means: {
@@ -363,6 +390,7 @@ export async function trainCell(
             discriminator,
             dOptimizer,
             gOptimizer,
+            ema,
           });
         }
         evalSeconds += (performance.now() - evalStart) / 1000;
@@ -381,6 +409,7 @@ export async function trainCell(
       imagesPerSecond: (done * imagesPerStep) / Math.max(1e-9, elapsed),
     };
   } finally {
+    ema?.dispose();
     generator.dispose();
     discriminator.dispose();
     dOptimizer.dispose();
@@ -422,6 +451,13 @@ function validateConfig(cellId: string, config: TrainConfig): void {
       `cell ${cellId}: checkpointEvery (${config.checkpointEvery}) must be 0 or a multiple of evalEvery (${config.evalEvery})`,
     );
   }
+  if (
+    config.gEma !== undefined && !(config.gEma >= 0 && config.gEma < 1)
+  ) {
+    throw new Error(
+      `cell ${cellId}: gEma must be 0 (off) or a decay in (0, 1), got ${config.gEma}`,
+    );
+  }
 }
 
 interface TrainState {
@@ -429,7 +465,11 @@ interface TrainState {
   discriminator: Discriminator;
   dOptimizer: tf.Optimizer;
   gOptimizer: tf.Optimizer;
+  ema?: GeneratorEma;
 }
+
+/** Checkpoint names of the averaged generator's tensors: `ema/<G key>`. */
+const EMA_PREFIX = "ema/";
 
 async function save(
   path: string,
@@ -446,6 +486,12 @@ async function save(
       name,
       tensor: state.discriminator.variables[i] as tf.Tensor,
     })),
+    ...(state.ema
+      ? state.generator.keys.map((name, i) => ({
+        name: EMA_PREFIX + name,
+        tensor: state.ema!.generator.variables[i] as tf.Tensor,
+      }))
+      : []),
   ];
   // Optimizer slots come back as host arrays; they live as tensors only
   // while the checkpoint is written.
@@ -492,6 +538,18 @@ async function restore(
           throw new Error(`checkpoint ${path}: missing tensor '${key}'`);
         }
         module.variables[i].assign(value);
+      });
+    }
+    if (state.ema) {
+      const ema = state.ema;
+      state.generator.keys.forEach((key, i) => {
+        const value = byName.get(EMA_PREFIX + key);
+        if (!value) {
+          throw new Error(
+            `checkpoint ${path}: missing tensor '${EMA_PREFIX}${key}' (written without gEma)`,
+          );
+        }
+        ema.generator.variables[i].assign(value);
       });
     }
     for (

@@ -27,7 +27,8 @@ async function sample(context: EvaluationContext): Promise<number[]> {
     5,
   ) as tf.Tensor2D;
   const labels = tf.tensor1d([0, 1], "int32");
-  const out = context.generator.apply(z, labels, false);
+  // The evaluated generator: the weight average when gEma is set.
+  const out = context.sampleGenerator.apply(z, labels, false);
   const values = Array.from(await out.data());
   tf.dispose([z, labels, out]);
   return values;
@@ -92,7 +93,7 @@ Deno.test("trainer: a non-finite loss ends the cell as diverged at that step", a
 
 Deno.test("trainer: a resumed cell ends with the same numbers as an uninterrupted one", async () => {
   const dir = await Deno.makeTempDir();
-  const config: TrainConfig = {
+  const base: TrainConfig = {
     ...tiny,
     steps: 20,
     evalEvery: 5,
@@ -102,11 +103,15 @@ Deno.test("trainer: a resumed cell ends with the same numbers as an uninterrupte
     into.push([c.step, c.means.dLoss, c.means.gLoss, ...(await sample(c))]);
   };
   for (
-    const [variant, loss] of [["cgan", "ns"], ["dcgan", "wgan-gp"], [
-      "mlp",
-      "wgan",
-    ]]
+    const [variant, loss, gEma] of [
+      ["cgan", "ns", 0],
+      ["dcgan", "wgan-gp", 0],
+      ["mlp", "wgan", 0],
+      // The weight average is checkpointed too: resumed samples match.
+      ["mlp", "ns", 0.9],
+    ] as const
   ) {
+    const config: TrainConfig = { ...base, gEma };
     const whole: number[][] = [];
     await trainCell({
       cellId: "r",
@@ -117,7 +122,7 @@ Deno.test("trainer: a resumed cell ends with the same numbers as an uninterrupte
       onEvaluate: record(whole),
     });
 
-    const path = `${dir}/${variant}-${loss}.ckpt`;
+    const path = `${dir}/${variant}-${loss}-${gEma}.ckpt`;
     const first: number[][] = [];
     await assert.rejects(
       trainCell({
@@ -165,5 +170,15 @@ Deno.test("trainer: bad schedules are refused with the cell named", async () => 
       config: { ...tiny, steps: 10, evalEvery: 4, checkpointEvery: 6 },
     }),
     /cell bad: checkpointEvery \(6\) must be 0 or a multiple of evalEvery \(4\)/,
+  );
+  await assert.rejects(
+    trainCell({
+      cellId: "bad",
+      dataset: data,
+      variant: "mlp",
+      loss: "ns",
+      config: { ...tiny, steps: 10, evalEvery: 5, gEma: 1 },
+    }),
+    /cell bad: gEma must be 0 \(off\) or a decay in \(0, 1\), got 1/,
   );
 });
