@@ -8,13 +8,23 @@
  * After G step t the trainable weights become
  * `ema ← d·ema + (1 − d)·w` with `d = min(decay, (1 + t) / (10 + t))`, the
  * warm-up of TensorFlow's `ExponentialMovingAverage(num_updates)`, so that a
- * short run is not dominated by its random initialisation. Non-trainable
- * state (BatchNorm moving statistics) is copied from the raw G.
+ * short run is not dominated by its random initialisation. BatchNorm moving
+ * statistics belong to the weights that produced them, so before each
+ * evaluation {@linkcode GeneratorEma.refreshStatistics} re-estimates them for
+ * the averaged weights from fixed noise (BigGAN's "standing statistics");
+ * between evaluations they follow the raw G's.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Generator } from "../models/types.ts";
+
+/** Batches run by {@linkcode GeneratorEma.refreshStatistics}. */
+export const STATISTICS_BATCHES = 40;
+/** Batch size of {@linkcode GeneratorEma.refreshStatistics}. */
+export const STATISTICS_BATCH_SIZE = 64;
+/** First noise seed of {@linkcode GeneratorEma.refreshStatistics}. */
+const STATISTICS_SEED = 0x5eed;
 
 /** The moving average of one generator, kept in a second generator. */
 export class GeneratorEma {
@@ -86,6 +96,41 @@ export class GeneratorEma {
         );
       });
     });
+  }
+
+  /**
+   * Re-estimates the averaged generator's BatchNorm moving statistics: runs
+   * it in training mode on {@linkcode STATISTICS_BATCHES} batches of
+   * {@linkcode STATISTICS_BATCH_SIZE} from fixed noise (balanced labels for a
+   * conditional G), so that with momentum ≤ 0.9 under 2 % of the old
+   * statistics remain. Deterministic; a no-op for a G without BatchNorm.
+   *
+   * @param numClasses Label classes of a conditional G; 0 otherwise.
+   */
+  refreshStatistics(numClasses: number): void {
+    const g = this.generator;
+    if (this.#trainable.every((t) => t)) return; // no moving statistics
+    for (let k = 0; k < STATISTICS_BATCHES; k++) {
+      tf.tidy(() => {
+        const z = tf.randomNormal(
+          [STATISTICS_BATCH_SIZE, g.zDim],
+          0,
+          1,
+          "float32",
+          STATISTICS_SEED + k,
+        ) as tf.Tensor2D;
+        const labels = numClasses > 0
+          ? tf.tensor1d(
+            Array.from(
+              { length: STATISTICS_BATCH_SIZE },
+              (_, i) => (i + k * STATISTICS_BATCH_SIZE) % numClasses,
+            ),
+            "int32",
+          )
+          : null;
+        g.apply(z, labels, true);
+      });
+    }
   }
 
   /** Disposes the averaged generator. */

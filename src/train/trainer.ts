@@ -356,6 +356,7 @@ export async function trainCell(
       if (evaluate) {
         const evalStart = performance.now();
         const elapsed = trainSeconds();
+        ema?.refreshStatistics(conditional ? dataset.numClasses : 0);
         if (options.onEvaluate) {
           await options.onEvaluate({
             step: current,

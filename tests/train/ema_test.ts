@@ -70,3 +70,21 @@ Deno.test("gEma: a bad decay or a copy of another architecture is refused", () =
   other.dispose();
   source.dispose();
 });
+
+Deno.test("gEma: refreshStatistics re-estimates BatchNorm statistics for the averaged weights, deterministically", async () => {
+  const source = build("src3/");
+  const ema = new GeneratorEma(source, build("avg3/"), 0.9);
+  const trainable = new Set(source.trainableVariables);
+  const moving = source.variables.findIndex((v) => !trainable.has(v));
+  const read = async () =>
+    Array.from(await ema.generator.variables[moving].data());
+  const copied = await read();
+  ema.refreshStatistics(0);
+  const once = await read();
+  assert.ok(once.some((v, i) => v !== copied[i]), "statistics changed");
+  ema.copyFromSource();
+  ema.refreshStatistics(0);
+  assert.deepEqual(await read(), once, "same noise, same statistics");
+  ema.dispose();
+  source.dispose();
+});
