@@ -1,6 +1,6 @@
 /**
  * Does a conditional generator draw the digit it is asked for? Trains
- * `cgan`×`ns` on MNIST (wasm) and, at every 500 steps, classifies 1000
+ * `cgan`×`ns` on MNIST (wasm) and, at every 1000 steps, classifies 1000
  * samples (100 per requested label) with the shipped MNIST evaluator and
  * prints how often the evaluator agrees with the requested label (chance:
  * 10 %). With an output directory, it also writes `<dir>/<step>.png`: 10×10
@@ -30,7 +30,7 @@ await trainCell({
   config: {
     steps: Number(Deno.args[0] ?? 1000),
     batchSize: 64,
-    evalEvery: 500,
+    evalEvery: 1000,
     checkpointEvery: 0,
     seed: 0,
   },

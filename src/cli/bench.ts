@@ -232,13 +232,18 @@ export const benchCommand: Command = {
     if (jobs > 1) {
       return await runInJobs(args, cells, outDir, jobs, values);
     }
+    // A child of --jobs stays quiet apart from its cell's progress lines.
+    const isChild = Deno.env.get(JOB_ENV) === "1";
     const backend = await initBackend(values.backend as BackendChoice, {
-      log: (line) => console.error(line),
+      log: isChild ? () => {} : (line) => console.error(line),
     });
-    console.error(
-      `${cells.length} cell(s) of profile ${spec.name} → ${outDir}`,
-    );
-    if (Deno.env.get(JOB_ENV) === "1") exitWhenParentDies();
+    if (isChild) {
+      exitWhenParentDies();
+    } else {
+      console.error(
+        `${cells.length} cell(s) of profile ${spec.name} → ${outDir}`,
+      );
+    }
     const started = performance.now();
     const summaries = await runMatrix({
       spec,
@@ -299,8 +304,13 @@ async function runInJobs(
   jobs: number,
   values: Record<string, unknown>,
 ): Promise<number> {
+  const backend = values.backend === "auto"
+    ? (await backendAvailability()).find((b) => b.auto)
+    : undefined;
   console.error(
-    `${cells.length} cell(s) → ${outDir}, ${jobs} at a time (--jobs ${jobs}; each cell in its own process, results per cell in ${
+    `${cells.length} cell(s) → ${outDir}, ${jobs} at a time (--jobs ${jobs}, backend ${
+      backend ? `${backend.name}: ${backend.reason}` : values.backend
+    }; each cell in its own process, results per cell in ${
       join(outDir, JOBS_DIR)
     }/)`,
   );
