@@ -213,14 +213,16 @@ Deno.test("profiles: quick is every loss on mlp plus cgan×ns and dcgan×ns", as
   }
   assert.deepEqual(cells.map((c) => c.config.steps), [
     1000,
-    6000,
+    16000,
     1000,
     500,
     250,
     1000,
-    1000,
-    150,
+    2000,
+    300,
   ]);
+  // Samples come from the weight average in every quick cell.
+  assert.ok(cells.every((c) => c.config.gEma === 0.999));
 });
 
 Deno.test("profiles: the Lucic et al. protocol", async () => {
