@@ -18,6 +18,9 @@ Deno.test("smoke profile: trains every cell on MNIST and writes every metric", a
       "smoke",
       "--backend",
       "wasm",
+      // One process, so that the run-level memory record spans every cell.
+      "--jobs",
+      "1",
       "--out",
       out,
     ]),
@@ -48,6 +51,9 @@ Deno.test("smoke profile: trains every cell on MNIST and writes every metric", a
   const manifest = JSON.parse(
     await Deno.readTextFile(join(out, "manifest.json")),
   );
+  // Four cells in one process leave no tensors behind (RSS is recorded).
+  assert.equal(manifest.memory.end.tensors, manifest.memory.start.tensors);
+  assert.ok(manifest.memory.end.rssMiB > 0);
   assert.deepEqual(
     manifest.cells["mnist-dcgan-wgan-gp-s0"].model.substitutions,
     ["D BatchNorm → LayerNorm (gradient penalty)"],
