@@ -383,7 +383,8 @@ function withoutFlags(args: string[], names: string[]): string[] {
  * global permissions (read and write scoped to the given paths where this
  * process's are scoped); its stdout (a one-cell summary) is dropped, its
  * stderr (progress, as plain lines) passes through. The child exits when
- * this process dies (its stdin closes), so no orphan keeps writing.
+ * this process dies (its stdin closes) at its next pause (a loss read or an
+ * evaluation), so no orphan keeps training.
  */
 async function runChildBench(
   args: string[],
