@@ -173,14 +173,15 @@ export async function trainCell(
     criticNorm: config.criticNorm,
   });
   const shape = trainingShape(variant, dataset);
-  const built = variant.build({
+  const buildOptions = {
     shape,
     numClasses: dataset.numClasses,
     seed: config.seed,
     criticNorm: pair.criticNorm,
     scope: `${cellId}/`,
     widthMultiplier: config.widthMultiplier,
-  });
+  };
+  const built = variant.build(buildOptions);
   // resolvePair's note names the reason (e.g. "(gradient penalty)"); the
   // model's own note for the same swap is then redundant.
   const modelConfig = {
@@ -195,14 +196,7 @@ export async function trainCell(
   const { generator, discriminator } = built;
   let ema: GeneratorEma | undefined;
   if (config.gEma) {
-    const copy = variant.build({
-      shape,
-      numClasses: dataset.numClasses,
-      seed: config.seed,
-      criticNorm: pair.criticNorm,
-      scope: `${cellId}/ema/`,
-      widthMultiplier: config.widthMultiplier,
-    });
+    const copy = variant.build({ ...buildOptions, scope: `${cellId}/ema/` });
     copy.discriminator.dispose();
     ema = new GeneratorEma(generator, copy.generator, config.gEma);
   }
