@@ -222,15 +222,15 @@ export const benchCommand: Command = {
     ) {
       await readEvaluatorManifest(dataset);
     }
-    const jobs = shard === undefined
+    const plan = shard === undefined
       ? await resolveJobs(
         values.jobs as string,
         values.backend as BackendChoice,
         cells.length,
       )
-      : 1;
-    if (jobs > 1) {
-      return await runInJobs(args, cells, outDir, jobs, values);
+      : { jobs: 1, backend: "" };
+    if (plan.jobs > 1) {
+      return await runInJobs(args, cells, outDir, plan, values);
     }
     // A child of --jobs stays quiet apart from its cell's progress lines.
     const isChild = Deno.env.get(JOB_ENV) === "1";
@@ -267,19 +267,23 @@ export const benchCommand: Command = {
 /**
  * The number of processes for `--jobs`: a positive integer, or `auto` = one
  * per core when the backend is single-threaded (wasm, cpu), else 1; never
- * more than the cells.
+ * more than the cells. Also names the backend the children will use (what
+ * `--backend auto` picks, with the reason), for the console.
  */
 async function resolveJobs(
   text: string,
   backend: BackendChoice,
   cells: number,
-): Promise<number> {
+): Promise<{ jobs: number; backend: string }> {
+  let name: string = backend;
+  let described: string = backend;
+  if (backend === "auto") {
+    const picked = (await backendAvailability()).find((b) => b.auto);
+    name = picked?.name ?? "cpu";
+    described = picked ? `${picked.name}: ${picked.reason}` : "cpu";
+  }
   let jobs: number;
   if (text === "auto") {
-    let name: string = backend;
-    if (backend === "auto") {
-      name = (await backendAvailability()).find((b) => b.auto)?.name ?? "cpu";
-    }
     jobs = name === "wasm" || name === "cpu"
       ? navigator.hardwareConcurrency
       : 1;
@@ -290,7 +294,7 @@ async function resolveJobs(
       `--jobs: expected a positive integer or 'auto', got '${text}'`,
     );
   }
-  return Math.max(1, Math.min(jobs, cells));
+  return { jobs: Math.max(1, Math.min(jobs, cells)), backend: described };
 }
 
 /**
@@ -301,16 +305,12 @@ async function runInJobs(
   args: string[],
   cells: Cell[],
   outDir: string,
-  jobs: number,
+  plan: { jobs: number; backend: string },
   values: Record<string, unknown>,
 ): Promise<number> {
-  const backend = values.backend === "auto"
-    ? (await backendAvailability()).find((b) => b.auto)
-    : undefined;
+  const { jobs } = plan;
   console.error(
-    `${cells.length} cell(s) → ${outDir}, ${jobs} at a time (--jobs ${jobs}, backend ${
-      backend ? `${backend.name}: ${backend.reason}` : values.backend
-    }; each cell in its own process, results per cell in ${
+    `${cells.length} cell(s) → ${outDir}, ${jobs} at a time (--jobs ${jobs}, backend ${plan.backend}; each cell in its own process, results per cell in ${
       join(outDir, JOBS_DIR)
     }/)`,
   );
@@ -350,7 +350,7 @@ async function runInJobs(
     if (!record) return [];
     return [{
       id: cell.id,
-      status: record.status === "running" ? "running" : record.status,
+      status: record.status,
       row: (record.summary ?? { step: record.step }) as CellSummary["row"],
     } as CellSummary];
   });
@@ -382,9 +382,9 @@ function withoutFlags(args: string[], names: string[]): string[] {
  * Runs `ganbench bench <args>` in a child Deno process with this process's
  * global permissions (read and write scoped to the given paths where this
  * process's are scoped); its stdout (a one-cell summary) is dropped, its
- * stderr (progress, as plain lines) passes through. The child exits when
- * this process dies (its stdin closes) at its next pause (a loss read or an
- * evaluation), so no orphan keeps training.
+ * stderr (progress, as plain lines) passes through. When this process dies
+ * the child's stdin closes and it exits at its next turn of the event loop
+ * (an evaluation's file writes at the latest), so no orphan trains on.
  */
 async function runChildBench(
   args: string[],

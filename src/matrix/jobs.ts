@@ -18,6 +18,7 @@ import { join } from "node:path";
 import type { Cell } from "./types.ts";
 import { mergeRuns } from "./merge.ts";
 import type { MergeResult } from "./merge.ts";
+import { getLoss } from "../losses/registry.ts";
 
 /** The sub-directory of `--out` that holds one results directory per cell. */
 export const JOBS_DIR = "jobs";
@@ -49,7 +50,7 @@ const VARIANT_COST: Record<string, number> = {
  */
 export function estimatedCost(cell: Cell): number {
   const c = cell.config;
-  const nCritic = c.nCritic ?? (cell.loss.startsWith("wgan") ? 5 : 1);
+  const nCritic = c.nCritic ?? getLoss(cell.loss).nCritic;
   return c.steps * c.batchSize * (nCritic + 1) *
     (VARIANT_COST[cell.variant] ?? 10);
 }
