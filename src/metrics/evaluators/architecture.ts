@@ -7,7 +7,9 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { symmetricEigen } from "../_linalg.ts";
 import type { ImageShape3 } from "./types.ts";
 
 /** Name of the feature layer of every ganbench evaluator. */
@@ -21,12 +23,38 @@ export interface ArchitectureSpec {
   name: string;
   /**
    * Conv blocks; each lists the filters of its 3×3 "same" convolutions
-   * (conv → batch norm → ReLU each), followed by 2×2 max pooling.
+   * (conv → batch norm → ReLU each) and has one 2×2 max pooling: after the
+   * last convolution, or, with `poolAfterFirstConv`, right after the first.
    */
   blocks: number[][];
   /** Width of the `features` layer. */
   featureDim: number;
+  /**
+   * Pool each block right after its first convolution, so the others run at
+   * a quarter of the pixels (Jordan's airbench "ConvGroup"); default false.
+   */
+  poolAfterFirstConv?: boolean;
+  /**
+   * A frozen 2×2 "valid" patch-whitening convolution in front of the blocks
+   * (`stem_whiten`, 2·12 filters ± the whitening directions, then ReLU);
+   * its weights are set from the training images by
+   * {@linkcode setWhiteningWeights}. Default false.
+   */
+  whiten?: boolean;
+  /** Global max pooling before `features` instead of flattening; default false. */
+  globalPool?: boolean;
+  /**
+   * Standard deviation of the initial `logits` weights relative to Glorot
+   * (default 1). Below 1 keeps the first logits small, so training starts
+   * near the uniform prediction (airbench scales its logits by 1/9).
+   */
+  logitsInitScale?: number;
 }
+
+/** Name of the patch-whitening stem convolution. */
+export const WHITEN_LAYER = "stem_whiten";
+/** Side of the whitening patches. */
+export const WHITEN_PATCH = 2;
 
 /** The built-in architectures. */
 export const ARCHITECTURES: Readonly<Record<string, ArchitectureSpec>> = {
@@ -34,11 +62,20 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureSpec>> = {
   tiny: { name: "tiny", blocks: [[4], [8]], featureDim: 16 },
   /** MNIST / Fashion-MNIST: 2 conv blocks (32, 64) + dense 128 (~420k parameters). */
   small: { name: "small", blocks: [[32], [64]], featureDim: 128 },
-  /** CIFAR-10: 3 double-conv blocks (32, 64, 128) + dense 256 (~840k parameters). */
+  /**
+   * CIFAR-10: patch whitening, then 3 double-conv blocks (32, 64, 128) that
+   * pool after their first convolution, global max pooling, dense 256
+   * (~300k parameters). Built for speed on one CPU core: ≈ 2.4× the training
+   * images/s of the same widths in VGG order.
+   */
   cifar: {
     name: "cifar",
     blocks: [[32, 32], [64, 64], [128, 128]],
     featureDim: 256,
+    poolAfterFirstConv: true,
+    whiten: true,
+    globalPool: true,
+    logitsInitScale: 1 / 9,
   },
 };
 
@@ -90,6 +127,12 @@ export interface BuildClassifierOptions {
   numClasses: number;
   /** Seed of the weight initialisers (layer i uses seed + 1000·i). */
   seed: number;
+  /**
+   * L2 weight decay on conv and dense kernels (coupled, as in SGD): adds
+   * `weightDecay/2 · Σw²` to the loss, i.e. `weightDecay · w` to the gradient
+   * (default 0).
+   */
+  weightDecay?: number;
 }
 
 /**
@@ -109,6 +152,9 @@ export function buildClassifier(
   options: BuildClassifierOptions,
 ): tfl.LayersModel {
   const { spec, inputShape, numClasses, seed } = options;
+  const weightDecay = options.weightDecay ?? 0;
+  const regularizer = () =>
+    weightDecay > 0 ? tfl.regularizers.l2({ l2: weightDecay / 2 }) : undefined;
   let layerIndex = 0;
   const init = () => {
     layerIndex++;
@@ -116,10 +162,34 @@ export function buildClassifier(
   };
   const glorot = () => {
     layerIndex++;
-    return tfl.initializers.glorotUniform({ seed: seed + 1000 * layerIndex });
+    const scale = spec.logitsInitScale ?? 1;
+    // varianceScaling(1, fanAvg, uniform) is glorotUniform itself.
+    return scale === 1
+      ? tfl.initializers.glorotUniform({ seed: seed + 1000 * layerIndex })
+      : tfl.initializers.varianceScaling({
+        scale: scale * scale,
+        mode: "fanAvg",
+        distribution: "uniform",
+        seed: seed + 1000 * layerIndex,
+      });
   };
   const input = tfl.input({ shape: inputShape, name: "images" });
   let x = input as tfl.SymbolicTensor;
+  if (spec.whiten) {
+    const patch = WHITEN_PATCH * WHITEN_PATCH * inputShape[2];
+    x = tfl.layers.conv2d({
+      filters: 2 * patch,
+      kernelSize: WHITEN_PATCH,
+      padding: "valid",
+      kernelInitializer: init(), // replaced by setWhiteningWeights
+      trainable: false,
+      name: WHITEN_LAYER,
+    }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.activation({ activation: "relu", name: "stem_relu" })
+      .apply(x) as tfl.SymbolicTensor;
+  }
+  const pool = (b: number) =>
+    tfl.layers.maxPooling2d({ poolSize: 2, name: `block${b + 1}_pool` });
   spec.blocks.forEach((filters, b) => {
     filters.forEach((f, c) => {
       const name = `block${b + 1}_conv${c + 1}`;
@@ -129,26 +199,34 @@ export function buildClassifier(
         padding: "same",
         useBias: false,
         kernelInitializer: init(),
+        kernelRegularizer: regularizer(),
         name,
       }).apply(x) as tfl.SymbolicTensor;
+      if (spec.poolAfterFirstConv && c === 0) {
+        x = pool(b).apply(x) as tfl.SymbolicTensor;
+      }
       x = tfl.layers.batchNormalization({ name: `${name}_bn` })
         .apply(x) as tfl.SymbolicTensor;
       x = tfl.layers.activation({ activation: "relu", name: `${name}_relu` })
         .apply(x) as tfl.SymbolicTensor;
     });
-    x = tfl.layers.maxPooling2d({ poolSize: 2, name: `block${b + 1}_pool` })
-      .apply(x) as tfl.SymbolicTensor;
+    if (!spec.poolAfterFirstConv) x = pool(b).apply(x) as tfl.SymbolicTensor;
   });
-  x = tfl.layers.flatten({ name: "flatten" }).apply(x) as tfl.SymbolicTensor;
+  x = spec.globalPool
+    ? tfl.layers.globalMaxPooling2d({ name: "global_pool" })
+      .apply(x) as tfl.SymbolicTensor
+    : tfl.layers.flatten({ name: "flatten" }).apply(x) as tfl.SymbolicTensor;
   const features = tfl.layers.dense({
     units: spec.featureDim,
     activation: "relu",
     kernelInitializer: init(),
+    kernelRegularizer: regularizer(),
     name: FEATURE_LAYER,
   }).apply(x) as tfl.SymbolicTensor;
   const logits = tfl.layers.dense({
     units: numClasses,
     kernelInitializer: glorot(),
+    kernelRegularizer: regularizer(),
     name: LOGITS_LAYER,
   }).apply(features) as tfl.SymbolicTensor;
   return tfl.model({
@@ -156,4 +234,89 @@ export function buildClassifier(
     outputs: logits,
     name: `ganbench_${spec.name}`,
   });
+}
+
+/**
+ * Sets the frozen patch-whitening stem of a `whiten` architecture from
+ * training images: the covariance C of all 2×2 patches, eigendecomposed
+ * C = V Λ Vᵀ, gives 2·12 filters ±vᵢ/√(λᵢ + ε) (Jordan's airbench), so after
+ * the ReLU the stem passes every whitened direction on, both signs. Bias 0.
+ *
+ * @param model A model built from a spec with `whiten: true`.
+ * @param images NHWC images in [−1, 1], flattened (`n·h·w·c` values).
+ * @param shape `[h, w, c]` of one image.
+ * @param epsilon Added to every eigenvalue (default 5e-4, airbench's).
+ * @example
+ * ```ts
+ * import { ARCHITECTURES, buildClassifier, setWhiteningWeights } from "./architecture.ts";
+ * const model = buildClassifier({ spec: ARCHITECTURES.cifar, inputShape: [32, 32, 3], numClasses: 10, seed: 1 });
+ * setWhiteningWeights(model, pixels, [32, 32, 3]);
+ * ```
+ */
+export function setWhiteningWeights(
+  model: tfl.LayersModel,
+  images: Float32Array,
+  shape: ImageShape3,
+  epsilon = 5e-4,
+): void {
+  const [h, w, c] = shape;
+  const p = WHITEN_PATCH;
+  const dim = p * p * c;
+  const n = images.length / (h * w * c);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(
+      `setWhiteningWeights: ${images.length} values are not whole ${h}×${w}×${c} images`,
+    );
+  }
+  // Patch vectors in (dy, dx, channel) order: the layout of a conv kernel.
+  const sum = new Float64Array(dim);
+  const outer = new Float64Array(dim * dim);
+  const v = new Float64Array(dim);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * h * w * c;
+    for (let y = 0; y + p <= h; y++) {
+      for (let x = 0; x + p <= w; x++) {
+        let k = 0;
+        for (let dy = 0; dy < p; dy++) {
+          for (let dx = 0; dx < p; dx++) {
+            const o = base + ((y + dy) * w + x + dx) * c;
+            for (let ch = 0; ch < c; ch++) v[k++] = images[o + ch];
+          }
+        }
+        for (let a = 0; a < dim; a++) {
+          sum[a] += v[a];
+          for (let b = a; b < dim; b++) outer[a * dim + b] += v[a] * v[b];
+        }
+        count++;
+      }
+    }
+  }
+  const cov = new Float64Array(dim * dim);
+  for (let a = 0; a < dim; a++) {
+    for (let b = a; b < dim; b++) {
+      const value = (outer[a * dim + b] - sum[a] * sum[b] / count) /
+        (count - 1);
+      cov[a * dim + b] = value;
+      cov[b * dim + a] = value;
+    }
+  }
+  const { values, vectors } = symmetricEigen(cov, dim);
+  // Kernel [p, p, c, 2·dim]: filter j is +v_j/√λ_j, filter dim + j its negation.
+  const kernel = new Float32Array(dim * 2 * dim);
+  for (let j = 0; j < dim; j++) {
+    const scale = 1 / Math.sqrt(Math.max(values[j], 0) + epsilon);
+    for (let k = 0; k < dim; k++) {
+      const weight = vectors![j * dim + k] * scale; // column j, row k
+      kernel[k * 2 * dim + j] = weight;
+      kernel[k * 2 * dim + dim + j] = -weight;
+    }
+  }
+  const layer = model.getLayer(WHITEN_LAYER);
+  tf.tidy(() =>
+    layer.setWeights([
+      tf.tensor4d(kernel, [p, p, c, 2 * dim]),
+      tf.zeros([2 * dim]),
+    ])
+  );
 }

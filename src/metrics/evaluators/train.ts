@@ -1,7 +1,8 @@
 /**
  * Deterministic training of ganbench's evaluator classifiers: seeded
  * initialisation, seeded shuffling ({@linkcode BatchSampler}), seeded
- * augmentation, Adam with cosine learning-rate decay. Writes the weights in
+ * augmentation; Adam with cosine learning-rate decay, or (CIFAR-10) Nesterov
+ * SGD with a one-cycle schedule, label smoothing and weight decay. Writes the weights in
  * the TF.js layers format (`model.json` + `weights.bin`, atomically) and a
  * `manifest.json` with the test accuracy and the weights' md5.
  *
@@ -28,6 +29,7 @@ import {
   defaultArchitecture,
   FEATURE_LAYER,
   LOGITS_LAYER,
+  setWhiteningWeights,
 } from "./architecture.ts";
 import { defaultWeightsDir, evaluatorIdFor } from "./paths.ts";
 import type { Augmentation, EvaluatorManifest, ImageShape3 } from "./types.ts";
@@ -47,17 +49,35 @@ export interface TrainEvaluatorOptions {
    * (default `src/metrics/evaluators/weights/<dataset>/`).
    */
   outDir?: string;
-  /** Initial Adam learning rate (default 1e-3); cosine decay to 2 % of it. */
+  /**
+   * Optimiser (default {@linkcode DEFAULT_OPTIMIZER}: `sgd` for CIFAR-10,
+   * else `adam`). `adam`: cosine decay from `learningRate` to 2 % of it.
+   * `sgd`: Nesterov momentum 0.9, learning rate rising linearly from 0 to
+   * `learningRate` over the first {@linkcode SGD_WARMUP} of the steps, then
+   * falling linearly to 0 (one-cycle).
+   */
+  optimizer?: EvaluatorOptimizer;
+  /** Peak learning rate (default 1e-3 for `adam`, 0.2 for `sgd`). */
   learningRate?: number;
+  /** Label smoothing of the cross-entropy (default 0.2 for CIFAR-10, else 0). */
+  labelSmoothing?: number;
+  /** L2 weight decay of conv and dense kernels (default 5e-4 for CIFAR-10, else 0). */
+  weightDecay?: number;
   /** Augmentation (default {@linkcode DEFAULT_AUGMENT}: MNIST `shift`, CIFAR-10 `shift-flip`, else `none`). */
   augment?: Augmentation;
-  /** Architecture name: `tiny`, `small`, `cifar` (default by data set). */
-  architecture?: string;
+  /**
+   * Architecture: a name (`tiny`, `small`, `cifar`) or a spec (default by
+   * data set).
+   */
+  architecture?: string | ArchitectureSpec;
   /** Use only this many training images (a seeded subset; default all). */
   trainCount?: number;
   /** Measure test accuracy on only this many test images (default all). */
   testCount?: number;
-  /** Evaluate test accuracy after every epoch (default true). */
+  /**
+   * Evaluate test accuracy after every epoch (default true), on the first
+   * {@linkcode EPOCH_TEST_IMAGES} test images; the final accuracy uses all.
+   */
   evalEachEpoch?: boolean;
   /** Progress line every this many steps (default 50). */
   logEvery?: number;
@@ -71,8 +91,27 @@ export interface TrainEvaluatorOptions {
 export const DEFAULT_EPOCHS: Readonly<Record<string, number>> = {
   mnist: 5,
   fashion: 4,
-  cifar10: 30,
+  cifar10: 8,
 };
+
+/** Default batch size per data set (others: 128). */
+export const DEFAULT_BATCH_SIZE: Readonly<Record<string, number>> = {
+  cifar10: 256,
+};
+
+/** The evaluator optimisers. */
+export type EvaluatorOptimizer = "adam" | "sgd";
+
+/** Default optimiser per data set (others: `adam`). */
+export const DEFAULT_OPTIMIZER: Readonly<Record<string, EvaluatorOptimizer>> = {
+  cifar10: "sgd",
+};
+
+/** Fraction of the steps over which the `sgd` learning rate warms up. */
+export const SGD_WARMUP = 0.2;
+
+/** Test images scored after each epoch (progress only). */
+export const EPOCH_TEST_IMAGES = 2000;
 
 /** Default augmentation per data set (others: `none`). */
 export const DEFAULT_AUGMENT: Readonly<Record<string, Augmentation>> = {
@@ -123,6 +162,36 @@ export async function testAccuracy(
   return n === 0 ? 0 : correct / n;
 }
 
+/**
+ * The learning-rate multiplier of a step: cosine from 1 to 0.02 for `adam`;
+ * for `sgd` a linear rise from 0 to 1 over {@linkcode SGD_WARMUP} of the
+ * steps, then a linear fall to 0 at the last step.
+ *
+ * @param optimizer The optimiser.
+ * @param step Step index, 0-based.
+ * @param totalSteps Steps of the whole run.
+ * @returns The factor in [0, 1].
+ * @example
+ * ```ts
+ * import { scheduleFactor } from "./train.ts";
+ * scheduleFactor("sgd", 20, 100); // 1
+ * ```
+ */
+export function scheduleFactor(
+  optimizer: EvaluatorOptimizer,
+  step: number,
+  totalSteps: number,
+): number {
+  if (optimizer === "adam") {
+    const cosine = 0.5 * (1 + Math.cos(Math.PI * step / totalSteps));
+    return 0.02 + 0.98 * cosine;
+  }
+  const peak = SGD_WARMUP * totalSteps;
+  // Step s trains at (s + 1)/peak while warming up, so the first step is not 0.
+  if (step < peak) return Math.min(1, (step + 1) / peak);
+  return Math.max(0, (totalSteps - step) / (totalSteps - peak));
+}
+
 function fmt(x: number, digits = 4): string {
   return x.toFixed(digits);
 }
@@ -147,15 +216,21 @@ export async function trainEvaluator(
   const log = options.log ?? ((line: string) => console.log(line));
   const dataset = options.dataset;
   const epochs = options.epochs ?? DEFAULT_EPOCHS[dataset] ?? 3;
-  const batchSize = options.batchSize ?? 128;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE[dataset] ?? 128;
   const seed = options.seed ?? 1;
-  const learningRate = options.learningRate ?? 1e-3;
+  const optimizerName: EvaluatorOptimizer = options.optimizer ??
+    DEFAULT_OPTIMIZER[dataset] ?? "adam";
+  const learningRate = options.learningRate ??
+    (optimizerName === "sgd" ? 0.2 : 1e-3);
+  const isCifar = dataset === "cifar10";
+  const labelSmoothing = options.labelSmoothing ?? (isCifar ? 0.2 : 0);
+  const weightDecay = options.weightDecay ?? (isCifar ? 5e-4 : 0);
   const augment: Augmentation = options.augment ??
     DEFAULT_AUGMENT[dataset] ?? "none";
   const logEvery = options.logEvery ?? 50;
-  const spec: ArchitectureSpec = options.architecture
+  const spec: ArchitectureSpec = typeof options.architecture === "string"
     ? architectureByName(options.architecture)
-    : defaultArchitecture(dataset);
+    : options.architecture ?? defaultArchitecture(dataset);
   for (
     const [name, v, min] of [
       ["epochs", epochs, 1],
@@ -172,6 +247,21 @@ export async function trainEvaluator(
   if (!(learningRate > 0)) {
     throw new Error(
       `train-evaluator --learning-rate ${learningRate}: must be > 0`,
+    );
+  }
+  if (optimizerName !== "adam" && optimizerName !== "sgd") {
+    throw new Error(
+      `train-evaluator --optimizer ${optimizerName}: expected adam or sgd`,
+    );
+  }
+  if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+    throw new Error(
+      `train-evaluator --label-smoothing ${labelSmoothing}: must be in [0, 1)`,
+    );
+  }
+  if (!(weightDecay >= 0)) {
+    throw new Error(
+      `train-evaluator --weight-decay ${weightDecay}: must be ≥ 0`,
     );
   }
   if (!["none", "shift", "shift-flip"].includes(augment)) {
@@ -202,21 +292,49 @@ export async function trainEvaluator(
     inputShape: shape,
     numClasses: ds.numClasses,
     seed,
+    weightDecay,
   });
-  const optimizer = tf.train.adam(learningRate);
+  if (spec.whiten) {
+    // Whitening statistics from (up to) the first 5000 training images used.
+    const count = Math.min(5000, nTrain);
+    const idx = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      idx[i] = trainIdx === null ? i : trainIdx[i];
+    }
+    const pixels = tf.tidy(() => toImageTensor(ds.train, shape, idx));
+    setWhiteningWeights(model, await pixels.data() as Float32Array, shape);
+    pixels.dispose();
+  }
+  // (`instanceof` cannot tell TF.js optimisers apart: every one matches.)
+  const momentum = optimizerName === "sgd"
+    ? tf.train.momentum(learningRate, 0.9, true)
+    : null;
+  const optimizer = momentum ?? tf.train.adam(learningRate);
   const setLr = (lr: number) => {
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    if (momentum !== null) {
+      // SGD-family optimisers read a cached scalar, renewed only here.
+      momentum.setLearningRate(lr);
+    } else {
+      // Adam reads the field at every step.
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    }
   };
   model.compile({
     optimizer,
     loss: (yTrue: tf.Tensor, logits: tf.Tensor) =>
-      tf.losses.softmaxCrossEntropy(yTrue, logits),
+      tf.losses.softmaxCrossEntropy(
+        yTrue,
+        logits,
+        undefined,
+        labelSmoothing,
+      ),
     metrics: [tfl.metrics.categoricalAccuracy],
   });
   log(
     `train-evaluator ${dataset}: ${spec.name} (${model.countParams()} parameters), ` +
       `${nTrain} train images, ${epochs} epochs × ${stepsPerEpoch} steps, batch ${batchSize}, ` +
-      `seed ${seed}, augment ${augment}, backend ${tf.getBackend()}`,
+      `seed ${seed}, augment ${augment}, ${optimizerName} lr ${learningRate}, ` +
+      `label smoothing ${labelSmoothing}, weight decay ${weightDecay}, backend ${tf.getBackend()}`,
   );
 
   const started = performance.now();
@@ -228,8 +346,7 @@ export async function trainEvaluator(
       let accSum = 0;
       let count = 0;
       for (let s = 0; s < stepsPerEpoch; s++, step++) {
-        const cosine = 0.5 * (1 + Math.cos(Math.PI * step / totalSteps));
-        lr = learningRate * (0.02 + 0.98 * cosine);
+        lr = learningRate * scheduleFactor(optimizerName, step, totalSteps);
         setLr(lr);
         const picked = sampler.next();
         const idx = trainIdx === null
@@ -280,9 +397,15 @@ export async function trainEvaluator(
           model,
           ds.test,
           shape,
-          options.testCount,
+          Math.min(options.testCount ?? EPOCH_TEST_IMAGES, EPOCH_TEST_IMAGES),
         );
-        line += ` test_acc ${fmt(acc)}`;
+        line += ` test_acc ${fmt(acc)} (first ${
+          Math.min(
+            options.testCount ?? EPOCH_TEST_IMAGES,
+            EPOCH_TEST_IMAGES,
+            ds.test.count,
+          )
+        })`;
       }
       log(`${line} ${fmt((performance.now() - started) / 1000, 1)}s`);
     }
@@ -315,8 +438,11 @@ export async function trainEvaluator(
         backend: tf.getBackend(),
         seconds: Math.round(seconds * 10) / 10,
         steps: step,
+        optimizer: optimizerName,
         learningRate,
         finalLearningRate: lr,
+        labelSmoothing,
+        weightDecay,
         augment,
         architecture: spec.name,
         trainImages: nTrain,
@@ -338,5 +464,9 @@ export async function trainEvaluator(
   } finally {
     model.dispose();
     optimizer.dispose();
+    if (momentum !== null) {
+      // MomentumOptimizer.dispose() forgets its parent's learning-rate scalar.
+      (momentum as unknown as { c: tf.Scalar }).c.dispose();
+    }
   }
 }

@@ -77,10 +77,16 @@ export interface TrainedWith {
   seconds: number;
   /** Optimiser steps taken. */
   steps: number;
-  /** Initial Adam learning rate. */
+  /** Optimiser (`adam` when absent: the weights trained before it was recorded). */
+  optimizer?: string;
+  /** Initial (Adam) or peak (SGD) learning rate. */
   learningRate: number;
   /** Learning rate of the last step (after decay). */
   finalLearningRate: number;
+  /** Label smoothing of the cross-entropy (0 when absent). */
+  labelSmoothing?: number;
+  /** L2 weight decay of the kernels (0 when absent). */
+  weightDecay?: number;
   /** Augmentation applied to training batches. */
   augment: Augmentation;
   /** Architecture name (see {@linkcode ARCHITECTURES}). */
