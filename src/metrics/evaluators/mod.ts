@@ -38,6 +38,8 @@ export {
   defaultArchitecture,
   FEATURE_LAYER,
   LOGITS_LAYER,
+  setWhiteningWeights,
+  WHITEN_LAYER,
 } from "./architecture.ts";
 export type {
   ArchitectureSpec,
@@ -47,11 +49,18 @@ export { loadEvaluator, prepareImages, readEvaluatorManifest } from "./load.ts";
 export type { LoadEvaluatorOptions } from "./load.ts";
 export {
   DEFAULT_AUGMENT,
+  DEFAULT_BATCH_SIZE,
   DEFAULT_EPOCHS,
+  DEFAULT_LABEL_SMOOTHING,
+  DEFAULT_OPTIMIZER,
+  DEFAULT_WEIGHT_DECAY,
+  EPOCH_TEST_IMAGES,
+  scheduleFactor,
+  SGD_WARMUP,
   testAccuracy,
   trainEvaluator,
 } from "./train.ts";
-export type { TrainEvaluatorOptions } from "./train.ts";
+export type { EvaluatorOptimizer, TrainEvaluatorOptions } from "./train.ts";
 export {
   defaultWeightsDir,
   defaultWeightsRoot,

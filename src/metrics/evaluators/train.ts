@@ -2,8 +2,8 @@
  * Deterministic training of ganbench's evaluator classifiers: seeded
  * initialisation, seeded shuffling ({@linkcode BatchSampler}), seeded
  * augmentation; Adam with cosine learning-rate decay, or (CIFAR-10) Nesterov
- * SGD with a one-cycle schedule, label smoothing and weight decay. Writes the weights in
- * the TF.js layers format (`model.json` + `weights.bin`, atomically) and a
+ * SGD with a one-cycle schedule, label smoothing and weight decay. Writes the
+ * weights in the TF.js layers format (`model.json` + `weights.bin`, atomically) and a
  * `manifest.json` with the test accuracy and the weights' md5.
  *
  * The caller initialises the backend first (`initBackend("wasm")` from
@@ -105,6 +105,16 @@ export type EvaluatorOptimizer = "adam" | "sgd";
 /** Default optimiser per data set (others: `adam`). */
 export const DEFAULT_OPTIMIZER: Readonly<Record<string, EvaluatorOptimizer>> = {
   cifar10: "sgd",
+};
+
+/** Default label smoothing per data set (others: 0). */
+export const DEFAULT_LABEL_SMOOTHING: Readonly<Record<string, number>> = {
+  cifar10: 0.2,
+};
+
+/** Default L2 weight decay of the kernels per data set (others: 0). */
+export const DEFAULT_WEIGHT_DECAY: Readonly<Record<string, number>> = {
+  cifar10: 5e-4,
 };
 
 /** Fraction of the steps over which the `sgd` learning rate warms up. */
@@ -222,9 +232,10 @@ export async function trainEvaluator(
     DEFAULT_OPTIMIZER[dataset] ?? "adam";
   const learningRate = options.learningRate ??
     (optimizerName === "sgd" ? 0.2 : 1e-3);
-  const isCifar = dataset === "cifar10";
-  const labelSmoothing = options.labelSmoothing ?? (isCifar ? 0.2 : 0);
-  const weightDecay = options.weightDecay ?? (isCifar ? 5e-4 : 0);
+  const labelSmoothing = options.labelSmoothing ??
+    DEFAULT_LABEL_SMOOTHING[dataset] ?? 0;
+  const weightDecay = options.weightDecay ?? DEFAULT_WEIGHT_DECAY[dataset] ??
+    0;
   const augment: Augmentation = options.augment ??
     DEFAULT_AUGMENT[dataset] ?? "none";
   const logEvery = options.logEvery ?? 50;
