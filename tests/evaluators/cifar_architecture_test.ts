@@ -33,6 +33,7 @@ import { UsageError } from "../../src/cli/_args.ts";
 import { mulberry32 } from "../../src/random.ts";
 import { loadDataset } from "../../src/data/registry.ts";
 import { toImageTensor } from "../../src/data/tensor.ts";
+import { readModel } from "../../src/metrics/evaluators/_io.ts";
 
 await tf.setBackend("cpu");
 await tf.ready();
@@ -46,21 +47,6 @@ const SMALL_FAST: ArchitectureSpec = {
   blocks: [[4, 4], [8, 8]],
   featureDim: 8,
 };
-
-/** A float32 weight of a saved layers model, found through model.json's manifest. */
-function savedWeight(dir: string, name: string): Float32Array {
-  const model = JSON.parse(Deno.readTextFileSync(join(dir, "model.json")));
-  const bin = Deno.readFileSync(join(dir, "weights.bin"));
-  let offset = 0;
-  for (const w of model.weightsManifest[0].weights) {
-    const size = (w.shape as number[]).reduce((a, b) => a * b, 1);
-    if (w.name === name) {
-      return new Float32Array(bin.slice(offset, offset + 4 * size).buffer);
-    }
-    offset += 4 * size;
-  }
-  throw new Error(`${name}: not in ${dir}/model.json`);
-}
 
 /** n seeded 8×8×3 images whose channels are correlated (as in photographs). */
 function correlatedImages(n: number, seed: number): Float32Array {
@@ -249,10 +235,16 @@ Deno.test("trainEvaluator(cifar recipe): sgd + label smoothing + weight decay le
     });
     setWhiteningWeights(fresh, pixels.dataSync() as Float32Array, [8, 8, 3]);
     const expected = fresh.getLayer(WHITEN_LAYER).getWeights()[0];
+    const saved = await readModel(join(root, "a", "model.json"));
+    const savedWeights = tf.io.decodeWeights(
+      saved.artifacts.weightData!,
+      saved.artifacts.weightSpecs!,
+    );
     deepEqual(
-      savedWeight(join(root, "a"), `${WHITEN_LAYER}/kernel`),
+      savedWeights[`${WHITEN_LAYER}/kernel`].dataSync(),
       expected.dataSync(),
     );
+    tf.dispose(Object.values(savedWeights));
     tf.dispose(pixels);
     fresh.dispose();
   } finally {

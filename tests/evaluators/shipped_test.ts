@@ -4,15 +4,14 @@
  * reproduce the test accuracy recorded in their manifests on the full test
  * split (wasm, the backend they were trained on).
  */
-import * as tf from "@tensorflow/tfjs-core";
 import { equal, ok } from "../_assert.ts";
 import { initBackend } from "../../src/backend/init.ts";
 import { loadDataset } from "../../src/data/registry.ts";
-import { toImageTensor } from "../../src/data/tensor.ts";
 import {
   loadEvaluator,
   readEvaluatorManifest,
 } from "../../src/metrics/evaluators/load.ts";
+import { testAccuracy } from "../../src/metrics/evaluators/train.ts";
 
 await initBackend("wasm");
 
@@ -30,25 +29,12 @@ for (const [dataset, target] of Object.entries(TARGETS)) {
     const ds = await loadDataset(dataset as keyof typeof TARGETS);
     const evaluator = await loadEvaluator(dataset); // verifies the md5
     try {
-      let correct = 0;
-      const chunk = 500;
-      for (let start = 0; start < ds.test.count; start += chunk) {
-        const idx = Int32Array.from(
-          { length: Math.min(chunk, ds.test.count - start) },
-          (_, i) => start + i,
-        );
-        const predicted = tf.tidy(() => {
-          const x = toImageTensor(ds.test, manifest.inputShape, idx);
-          return tf.argMax(evaluator.probabilities(x), 1);
-        });
-        const p = await predicted.data();
-        predicted.dispose();
-        for (let i = 0; i < p.length; i++) {
-          if (p[i] === ds.test.labels[start + i]) correct++;
-        }
-      }
+      const measured = await testAccuracy(
+        (x) => evaluator.probabilities(x),
+        ds.test,
+        manifest.inputShape,
+      );
       // Float summation order may flip a borderline image or two.
-      const measured = correct / ds.test.count;
       ok(
         Math.abs(measured - manifest.testAccuracy) <= 2e-4,
         `${dataset}: measured ${measured}, manifest ${manifest.testAccuracy}`,

@@ -133,9 +133,10 @@ export const DEFAULT_AUGMENT: Readonly<Record<string, Augmentation>> = {
 const EVAL_BATCH = 500;
 
 /**
- * Top-1 accuracy of a logits model on (the first `count` images of) a split.
+ * Top-1 accuracy of a classifier on (the first `count` images of) a split.
  *
- * @param model Images → logits.
+ * @param model Images → logits (a layers model), or a function from images to
+ *   logits or probabilities (same argmax).
  * @param split The split.
  * @param shape `[h, w, c]`.
  * @param count Images to use (default all).
@@ -147,7 +148,7 @@ const EVAL_BATCH = 500;
  * ```
  */
 export async function testAccuracy(
-  model: tfl.LayersModel,
+  model: tfl.LayersModel | ((images: tf.Tensor4D) => tf.Tensor2D),
   split: Split,
   shape: ImageShape3,
   count = split.count,
@@ -160,8 +161,10 @@ export async function testAccuracy(
     for (let i = 0; i < idx.length; i++) idx[i] = start + i;
     const predicted = tf.tidy(() => {
       const x = toImageTensor(split, shape, idx);
-      const logits = model.predict(x) as tf.Tensor2D;
-      return tf.argMax(logits, 1);
+      const scores = typeof model === "function"
+        ? model(x)
+        : model.predict(x) as tf.Tensor2D;
+      return tf.argMax(scores, 1);
     });
     const p = await predicted.data();
     predicted.dispose();
@@ -404,19 +407,13 @@ export async function trainEvaluator(
         fmt(lossSum / count)
       } acc ${fmt(accSum / count)}`;
       if (options.evalEachEpoch ?? true) {
-        const acc = await testAccuracy(
-          model,
-          ds.test,
-          shape,
-          Math.min(options.testCount ?? EPOCH_TEST_IMAGES, EPOCH_TEST_IMAGES),
+        const n = Math.min(
+          options.testCount ?? EPOCH_TEST_IMAGES,
+          EPOCH_TEST_IMAGES,
+          ds.test.count,
         );
-        line += ` test_acc ${fmt(acc)} (first ${
-          Math.min(
-            options.testCount ?? EPOCH_TEST_IMAGES,
-            EPOCH_TEST_IMAGES,
-            ds.test.count,
-          )
-        })`;
+        const acc = await testAccuracy(model, ds.test, shape, n);
+        line += ` test_acc ${fmt(acc)} (first ${n})`;
       }
       log(`${line} ${fmt((performance.now() - started) / 1000, 1)}s`);
     }
