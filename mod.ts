@@ -100,4 +100,4 @@ export type {
   TrainCellOptions,
   TrainConfig,
 } from "./src/train/trainer.ts";
-export { VERSION } from "./src/version.ts";
+export { VERSION } from "./src/util/version.ts";

@@ -26,7 +26,7 @@ import type { ImageShape } from "../src/models/types.ts";
 import { createStepHarness } from "./profile_step.ts";
 import { loadDataset } from "../src/data/registry.ts";
 import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
-import { EvaluationSuite } from "../src/train/evaluation.ts";
+import { EvaluationSuite } from "../src/evaluation/suite.ts";
 import { getVariant } from "../src/models/registry.ts";
 import { trainingShape } from "../src/train/real_batch.ts";
 

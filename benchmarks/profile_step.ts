@@ -20,10 +20,10 @@ import { parseFlags } from "../src/cli/_args.ts";
 import { initBackend } from "../src/backend/init.ts";
 import { getVariant } from "../src/models/registry.ts";
 import { getLoss, resolvePair } from "../src/losses/registry.ts";
-import { createOptimizer } from "../src/train/optimizers.ts";
+import { createOptimizer } from "../src/losses/optimizers.ts";
 import { createGanStep } from "../src/train/gan_step.ts";
 import type { ImageShape } from "../src/models/types.ts";
-import { mulberry32 } from "../src/random.ts";
+import { mulberry32 } from "../src/util/random.ts";
 
 /** A ready-to-run training step of one variant × loss on random data. */
 export interface StepHarness {

@@ -30,7 +30,7 @@ import {
   nativeShape,
   predictInChunks,
   REAL_SUBSET_SEED,
-} from "../src/train/evaluation.ts";
+} from "../src/evaluation/suite.ts";
 
 const SIZES = [256, 2000, 10000];
 

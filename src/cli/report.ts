@@ -28,8 +28,8 @@ import type { DatasetTable } from "../report/tables.ts";
 import { curveCharts } from "../report/charts.ts";
 import { renderHtmlReport } from "../report/html_report.ts";
 import type { EmbeddedPng, ReportSection } from "../report/html_report.ts";
-import { finalGridPath } from "../report/contact_sheet.ts";
-import { SUMMARY_COLUMNS } from "../report/columns.ts";
+import { finalGridPath } from "../results/contact_sheet.ts";
+import { SUMMARY_COLUMNS } from "../results/columns.ts";
 
 const FORMATS = ["md", "tex", "html"] as const;
 

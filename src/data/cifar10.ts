@@ -83,7 +83,7 @@ export async function findCifar10PackageDir(): Promise<string | undefined> {
   );
   const roots = [Deno.cwd()];
   if (import.meta.url.startsWith("file:")) {
-    roots.push(fromFileUrl(new URL("../../", import.meta.url)));
+    roots.push(fromFileUrl(new URL("../..", import.meta.url)));
   }
   for (const root of roots) {
     const dir = join(root, tail);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { permutation } from "../random.ts";
+import { permutation } from "../util/random.ts";
 
 /**
  * The seed of epoch `epoch` derived from a base seed (a 32-bit mix, so

@@ -6,8 +6,8 @@
  * @module
  */
 import { md5Hex } from "./checksum.ts";
-import { mulberry32 } from "../random.ts";
-import type { Rng } from "../random.ts";
+import { mulberry32 } from "../util/random.ts";
+import type { Rng } from "../util/random.ts";
 import type { Dataset, Split, SyntheticOptions } from "./types.ts";
 
 /** Synthetic class names, index = label. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { OptimizerSpec } from "../train/optimizers.ts";
+import type { OptimizerSpec } from "./optimizers.ts";
 
 /**
  * Adam 2e-4, β = (0.5, 0.999) (DCGAN).

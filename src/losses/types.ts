@@ -4,7 +4,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { OptimizerSpec } from "../train/optimizers.ts";
+import type { OptimizerSpec } from "./optimizers.ts";
 
 /** A GAN loss: D and G objectives on raw scores plus training defaults. */
 export interface Loss {

@@ -15,7 +15,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { Cell } from "./types.ts";
+import type { Cell } from "../spec/types.ts";
 import { mergeRuns } from "./merge.ts";
 import type { MergeResult } from "./merge.ts";
 import { getLoss } from "../losses/registry.ts";

@@ -20,13 +20,13 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import type { Cell } from "./types.ts";
-import type { CellRecord, Manifest } from "./manifest.ts";
-import { readManifest, writeManifest } from "./manifest.ts";
-import { expandSpec } from "./expand.ts";
-import type { CsvTable } from "../report/csv_writer.ts";
-import { readCsv, writeCsvFile } from "../report/csv_writer.ts";
-import { writeRunContactSheet } from "../report/contact_sheet.ts";
+import type { Cell } from "../spec/types.ts";
+import type { CellRecord, Manifest } from "../results/manifest.ts";
+import { readManifest, writeManifest } from "../results/manifest.ts";
+import { expandSpec } from "../spec/expand.ts";
+import type { CsvTable } from "../results/csv.ts";
+import { readCsv, writeCsvFile } from "../results/csv.ts";
+import { writeRunContactSheet } from "../results/contact_sheet.ts";
 
 /** One run directory's content, as the merge needs it. */
 export interface RunData {

@@ -12,18 +12,22 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import type { Cell, MatrixSpec } from "./types.ts";
-import type { CellRecord, Manifest } from "./manifest.ts";
-import { newManifest, readManifest, writeManifest } from "./manifest.ts";
-import { specHash } from "./hash.ts";
-import { expandSpec } from "./expand.ts";
+import type { Cell, MatrixSpec } from "../spec/types.ts";
+import type { CellRecord, Manifest } from "../results/manifest.ts";
+import {
+  newManifest,
+  readManifest,
+  writeManifest,
+} from "../results/manifest.ts";
+import { specHash } from "../spec/hash.ts";
+import { expandSpec } from "../spec/expand.ts";
 import type { Dataset } from "../data/types.ts";
 import { loadDataset } from "../data/registry.ts";
 import type { BackendInfo } from "../backend/types.ts";
 import { trainCell } from "../train/trainer.ts";
 import type { TrainConfig } from "../train/trainer.ts";
-import { EvaluationSuite } from "../train/evaluation.ts";
-import type { EvaluationSizes } from "../train/evaluation.ts";
+import { EvaluationSuite } from "../evaluation/suite.ts";
+import type { EvaluationSizes } from "../spec/types.ts";
 import { ProgressReporter } from "../train/progress.ts";
 import type {
   Evaluator,
@@ -38,16 +42,16 @@ import {
   CsvWriter,
   readCsv,
   writeCsvFile,
-} from "../report/csv_writer.ts";
-import type { CsvValue } from "../report/csv_writer.ts";
+} from "../results/csv.ts";
+import type { CsvValue } from "../results/csv.ts";
 import {
   METRIC_NAMES,
   METRICS_COLUMN_NAMES,
   SUMMARY_COLUMN_NAMES,
-} from "../report/columns.ts";
-import { writePng } from "../report/png.ts";
-import { writeRunContactSheet } from "../report/contact_sheet.ts";
-import { VERSION } from "../version.ts";
+} from "../results/columns.ts";
+import { writePng } from "../results/png.ts";
+import { writeRunContactSheet } from "../results/contact_sheet.ts";
+import { VERSION } from "../util/version.ts";
 import * as tf from "@tensorflow/tfjs-core";
 
 /** Options of {@linkcode runMatrix}. */

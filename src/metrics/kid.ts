@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { mulberry32 } from "../random.ts";
+import { mulberry32 } from "../util/random.ts";
 import { type MeanStd, meanStd } from "./inception_score.ts";
 
 /** Options of {@linkcode kid}. */

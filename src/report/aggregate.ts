@@ -18,11 +18,11 @@
  * @module
  */
 import { join } from "node:path";
-import type { Manifest } from "../matrix/manifest.ts";
-import { readManifest } from "../matrix/manifest.ts";
-import { expandSpec } from "../matrix/expand.ts";
-import type { CellConfig } from "../matrix/types.ts";
-import { csvRecords, readCsv } from "./csv_writer.ts";
+import type { Manifest } from "../results/manifest.ts";
+import { readManifest } from "../results/manifest.ts";
+import { expandSpec } from "../spec/expand.ts";
+import type { CellConfig } from "../spec/types.ts";
+import { csvRecords, readCsv } from "../results/csv.ts";
 import { mean, std } from "./stats.ts";
 
 /** A results directory as read by {@linkcode loadRun}. */

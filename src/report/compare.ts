@@ -30,7 +30,7 @@
 import type { CellGroup, MetricStats, RunData } from "./aggregate.ts";
 import { groupCells, metricStats } from "./aggregate.ts";
 import { bootstrapMeanDiff, welchTTest } from "./stats.ts";
-import type { CellConfig } from "../matrix/types.ts";
+import type { CellConfig } from "../spec/types.ts";
 
 /** Which way a metric improves. `none`: informational. */
 export type Direction = "lower" | "higher" | "none";

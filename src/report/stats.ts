@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { mulberry32 } from "../random.ts";
+import { mulberry32 } from "../util/random.ts";
 
 /**
  * The arithmetic mean.

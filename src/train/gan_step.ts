@@ -124,7 +124,7 @@ function update(
  * import { createGanStep } from "./gan_step.ts";
  * import { getVariant } from "../models/registry.ts";
  * import { getLoss } from "../losses/registry.ts";
- * import { createOptimizer } from "./optimizers.ts";
+ * import { createOptimizer } from "../losses/optimizers.ts";
  * const loss = getLoss("ns");
  * const { generator, discriminator } = getVariant("mlp").build({
  *   shape: { height: 28, width: 28, channels: 1 }, numClasses: 10, seed: 1, criticNorm: "none",

@@ -22,12 +22,12 @@ import type {
 } from "../models/types.ts";
 import { getLoss, resolvePair } from "../losses/registry.ts";
 import { GeneratorEma } from "./ema.ts";
-import type { OptimizerSpec } from "./optimizers.ts";
+import type { OptimizerSpec } from "../losses/optimizers.ts";
 import {
   createOptimizer,
   readOptimizerState,
   writeOptimizerState,
-} from "./optimizers.ts";
+} from "../losses/optimizers.ts";
 import { createGanStep } from "./gan_step.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import type { NamedTensor } from "./checkpoint.ts";

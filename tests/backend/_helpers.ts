@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { mulberry32 } from "../../src/random.ts";
+import { mulberry32 } from "../../src/util/random.ts";
 
 /**
  * Seeded standard-normal-ish values (sum of uniforms), reproducible on every backend.

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assert, equal, ok } from "../_assert.ts";
 import { initBackend, registerWasmKernels } from "../../src/backend/mod.ts";
-import { mulberry32 } from "../../src/random.ts";
+import { mulberry32 } from "../../src/util/random.ts";
 import { randomArray, relError } from "./_helpers.ts";
 
 await initBackend("cpu");

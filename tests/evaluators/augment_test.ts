@@ -6,7 +6,7 @@ import {
   MAX_SHIFT,
 } from "../../src/metrics/evaluators/_augment.ts";
 import { toImageTensor } from "../../src/data/tensor.ts";
-import { mulberry32 } from "../../src/random.ts";
+import { mulberry32 } from "../../src/util/random.ts";
 import type { Split } from "../../src/data/types.ts";
 
 await tf.setBackend("cpu");

@@ -30,7 +30,7 @@ import {
 } from "../../src/metrics/evaluators/train.ts";
 import { trainEvaluatorCommand } from "../../src/cli/train_evaluator.ts";
 import { UsageError } from "../../src/cli/_args.ts";
-import { mulberry32 } from "../../src/random.ts";
+import { mulberry32 } from "../../src/util/random.ts";
 import { loadDataset } from "../../src/data/registry.ts";
 import { toImageTensor } from "../../src/data/tensor.ts";
 import { readModel } from "../../src/metrics/evaluators/_io.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MatrixSpec } from "../../src/matrix/types.ts";
+import type { MatrixSpec } from "../../src/spec/types.ts";
 
 /**
  * A small valid spec, with fields replaced by `patch`.

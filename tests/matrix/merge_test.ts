@@ -6,14 +6,14 @@ import {
   newManifest,
   readManifest,
   writeManifest,
-} from "../../src/matrix/manifest.ts";
-import { expandSpec } from "../../src/matrix/expand.ts";
-import { shardCells } from "../../src/matrix/shard.ts";
-import { CsvWriter, readCsv } from "../../src/report/csv_writer.ts";
-import { writePng } from "../../src/report/png.ts";
-import { decodePng } from "../../src/report/png.ts";
+} from "../../src/results/manifest.ts";
+import { expandSpec } from "../../src/spec/expand.ts";
+import { shardCells } from "../../src/spec/shard.ts";
+import { CsvWriter, readCsv } from "../../src/results/csv.ts";
+import { writePng } from "../../src/results/png.ts";
+import { decodePng } from "../../src/results/png.ts";
 import { tinySpec } from "./_helpers.ts";
-import type { MatrixSpec } from "../../src/matrix/types.ts";
+import type { MatrixSpec } from "../../src/spec/types.ts";
 
 const METRICS = ["cell", "step", "fid"];
 const SUMMARY = ["cell", "status", "fid"];

@@ -5,11 +5,11 @@
  */
 import { join } from "node:path";
 import { assert } from "../_assert.ts";
-import { readCsv } from "../../src/report/csv_writer.ts";
+import { readCsv } from "../../src/results/csv.ts";
 import {
   METRICS_COLUMN_NAMES,
   SUMMARY_COLUMN_NAMES,
-} from "../../src/report/columns.ts";
+} from "../../src/results/columns.ts";
 import { main } from "../../src/cli/main.ts";
 
 const SPEC = {

@@ -6,8 +6,8 @@
 import { join } from "node:path";
 import { assert } from "../_assert.ts";
 import { main } from "../../src/cli/main.ts";
-import { csvRecords, readCsv } from "../../src/report/csv_writer.ts";
-import { METRIC_NAMES } from "../../src/report/columns.ts";
+import { csvRecords, readCsv } from "../../src/results/csv.ts";
+import { METRIC_NAMES } from "../../src/results/columns.ts";
 
 Deno.test("smoke profile: trains every cell on MNIST and writes every metric", async () => {
   const out = await Deno.makeTempDir({ prefix: "ganbench-smoke-" });

@@ -18,7 +18,7 @@ import {
   ssimDiversity,
   toUnitRange,
 } from "../../src/metrics/mod.ts";
-import { mulberry32 } from "../../src/random.ts";
+import { mulberry32 } from "../../src/util/random.ts";
 import { noLeak, setupBackend } from "./_setup.ts";
 
 Deno.test("fid of diagonal Gaussians equals the closed form", () => {

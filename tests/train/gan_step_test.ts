@@ -8,7 +8,7 @@ import {
   createOptimizer,
   readOptimizerState,
   writeOptimizerState,
-} from "../../src/train/optimizers.ts";
+} from "../../src/losses/optimizers.ts";
 import { setupCpu, snapshot } from "../models/_setup.ts";
 
 await setupCpu();

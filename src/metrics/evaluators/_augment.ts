@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Rng } from "../../random.ts";
+import type { Rng } from "../../util/random.ts";
 import type { Split } from "../../data/types.ts";
 import type { Augmentation, ImageShape3 } from "./types.ts";
 

@@ -19,7 +19,7 @@ import { loadDataset } from "../../data/registry.ts";
 import { BatchSampler, fixedSubset } from "../../data/sampler.ts";
 import { toImageTensor } from "../../data/tensor.ts";
 import type { DatasetId, LoadOptions, Split } from "../../data/types.ts";
-import { mulberry32 } from "../../random.ts";
+import { mulberry32 } from "../../util/random.ts";
 import { augmentedBatch } from "./_augment.ts";
 import { MANIFEST_FILE, saveLayersModel, writeFileAtomic } from "./_io.ts";
 import {

@@ -21,7 +21,27 @@
  * @module
  */
 
-import type { EvaluationSizes } from "../train/evaluation.ts";
+/** Sizes of the evaluation (DESIGN.md §4 defaults in brackets). */
+export interface EvaluationSizes {
+  /** Generated images for FID / IS / KID, and train images for fid_floor. */
+  nEval: number;
+  /** Real and fake images for the equilibrium metrics [512]. */
+  nEquilibrium: number;
+  /** Generated images matched to their nearest train image [1000]. */
+  nNeighbour: number;
+  /** Fixed train subset searched for neighbours [10000]. */
+  nNeighbourPool: number;
+  /** Random pairs for ssim_div and ssim_div_real [1000]. */
+  nSsimPairs: number;
+  /** KID subsets [100]. */
+  kidSubsets: number;
+  /** KID subset size, used as min(kidSubsetSize, nEval) [1000]. */
+  kidSubsetSize: number;
+  /** Inception Score splits [10]. */
+  isSplits: number;
+  /** The grid is gridSize × gridSize samples. */
+  gridSize: number;
+}
 
 /** How an optimizer's settings are replaced for D or G (every field optional). */
 export interface OptimizerOverride {

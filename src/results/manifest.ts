@@ -7,9 +7,9 @@
  * @module
  */
 import { join } from "node:path";
-import type { MatrixSpec } from "./types.ts";
-import { parseSpec } from "./spec.ts";
-import { specHash } from "./hash.ts";
+import type { MatrixSpec } from "../spec/types.ts";
+import { parseSpec } from "../spec/spec.ts";
+import { specHash } from "../spec/hash.ts";
 
 /** The state of a cell: `running` until it finishes or diverges. */
 export type CellStatus = "finished" | "diverged" | "running";
@@ -51,7 +51,7 @@ export const MANIFEST_FILE = "manifest.json";
  * @example
  * ```ts
  * import { newManifest } from "./manifest.ts";
- * import { loadProfile } from "./profiles.ts";
+ * import { loadProfile } from "../spec/profiles.ts";
  * const m = newManifest(await loadProfile("smoke"));
  * Object.keys(m.cells).length; // 0
  * ```
@@ -132,7 +132,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
  * @example
  * ```ts
  * import { newManifest, writeManifest } from "./manifest.ts";
- * import { loadProfile } from "./profiles.ts";
+ * import { loadProfile } from "../spec/profiles.ts";
  * await writeManifest("/tmp/run", newManifest(await loadProfile("smoke")));
  * ```
  */

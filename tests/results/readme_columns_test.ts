@@ -3,7 +3,7 @@ import {
   columnsMarkdown,
   METRICS_COLUMNS,
   SUMMARY_COLUMNS,
-} from "../../src/report/columns.ts";
+} from "../../src/results/columns.ts";
 
 const readme = await Deno.readTextFile(
   new URL("../../README.md", import.meta.url),

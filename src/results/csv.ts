@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { CsvWriter, readCsv } from "./csv_writer.ts";
+ * import { CsvWriter, readCsv } from "./csv.ts";
  * const w = CsvWriter.open("/tmp/m.csv", ["cell", "step", "fid"]);
  * w.append({ cell: "mnist-mlp-ns-s0", step: 500, fid: 12.5 });
  * w.close();
@@ -51,7 +51,7 @@ const NEWLINE = 0x0a;
  * @returns The field text (before quoting).
  * @example
  * ```ts
- * import { formatCsvValue } from "./csv_writer.ts";
+ * import { formatCsvValue } from "./csv.ts";
  * formatCsvValue(NaN); // "nan"
  * ```
  */
@@ -120,7 +120,7 @@ export class CsvWriter {
    * @throws Error One line naming the file when the existing header differs.
    * @example
    * ```ts
-   * import { CsvWriter } from "./csv_writer.ts";
+   * import { CsvWriter } from "./csv.ts";
    * const w = CsvWriter.open("/tmp/s.csv", ["a", "b"]);
    * w.close();
    * ```
@@ -188,7 +188,7 @@ export class CsvWriter {
    *   line break, or a closed writer.
    * @example
    * ```ts
-   * import { CsvWriter } from "./csv_writer.ts";
+   * import { CsvWriter } from "./csv.ts";
    * const w = CsvWriter.open("/tmp/r.csv", ["cell", "fid"]);
    * w.append({ cell: "x", fid: 3.5 });
    * w.append(["y", NaN]);
@@ -254,7 +254,7 @@ export class CsvWriter {
  *   wrong number of fields.
  * @example
  * ```ts
- * import { parseCsv } from "./csv_writer.ts";
+ * import { parseCsv } from "./csv.ts";
  * parseCsv('a,b\n1,"x,y"\n').rows; // [["1", "x,y"]]
  * ```
  */
@@ -341,7 +341,7 @@ export function parseCsv(text: string, source = "csv"): CsvTable {
  * @throws Error One line naming the file when it is missing or malformed.
  * @example
  * ```ts
- * import { readCsv, writeCsvFile } from "./csv_writer.ts";
+ * import { readCsv, writeCsvFile } from "./csv.ts";
  * writeCsvFile("/tmp/r.csv", ["cell", "fid"], [["a", 1.5]]);
  * const { columns, rows } = readCsv("/tmp/r.csv"); // ["cell", "fid"], [["a", "1.5"]]
  * ```
@@ -368,7 +368,7 @@ export function readCsv(path: string): CsvTable {
  * @returns One record per row.
  * @example
  * ```ts
- * import { csvRecords, parseCsv } from "./csv_writer.ts";
+ * import { csvRecords, parseCsv } from "./csv.ts";
  * csvRecords(parseCsv("a,b\n1,2\n")); // [{ a: "1", b: "2" }]
  * ```
  */
@@ -387,7 +387,7 @@ export function csvRecords(table: CsvTable): Record<string, string>[] {
  * @param rows The rows, in column order.
  * @example
  * ```ts
- * import { writeCsvFile } from "./csv_writer.ts";
+ * import { writeCsvFile } from "./csv.ts";
  * writeCsvFile("/tmp/w.csv", ["a"], [["1"], [2]]);
  * ```
  */

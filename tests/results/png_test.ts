@@ -7,7 +7,7 @@ import {
   encodePng,
   readPng,
   writePng,
-} from "../../src/report/png.ts";
+} from "../../src/results/png.ts";
 
 function pattern(n: number): Uint8Array {
   const out = new Uint8Array(n);

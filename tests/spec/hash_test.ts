@@ -1,8 +1,8 @@
 import { assert } from "../_assert.ts";
-import { canonicalJson, specHash } from "../../src/matrix/hash.ts";
-import { parseSpec } from "../../src/matrix/spec.ts";
-import { BUILTIN_CONFIG } from "../../src/matrix/spec.ts";
-import { tinySpec } from "./_helpers.ts";
+import { canonicalJson, specHash } from "../../src/spec/hash.ts";
+import { parseSpec } from "../../src/spec/spec.ts";
+import { BUILTIN_CONFIG } from "../../src/spec/spec.ts";
+import { tinySpec } from "../matrix/_helpers.ts";
 
 Deno.test("canonicalJson sorts keys at every level", () => {
   assert.equal(

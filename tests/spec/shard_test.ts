@@ -1,7 +1,7 @@
 import { assert } from "../_assert.ts";
-import { parseShard, shardCells } from "../../src/matrix/shard.ts";
-import { expandSpec } from "../../src/matrix/expand.ts";
-import { loadProfile } from "../../src/matrix/profiles.ts";
+import { parseShard, shardCells } from "../../src/spec/shard.ts";
+import { expandSpec } from "../../src/spec/expand.ts";
+import { loadProfile } from "../../src/spec/profiles.ts";
 
 Deno.test("parseShard accepts i/n with 1 ≤ i ≤ n", () => {
   assert.deepEqual(parseShard("2/4"), { index: 2, count: 4 });

@@ -4,9 +4,9 @@ import {
   finalGridPath,
   makeContactSheet,
   writeRunContactSheet,
-} from "../../src/report/contact_sheet.ts";
-import { type RasterImage, readPng, writePng } from "../../src/report/png.ts";
-import { drawText, glyphRows, textWidth } from "../../src/report/_font.ts";
+} from "../../src/results/contact_sheet.ts";
+import { type RasterImage, readPng, writePng } from "../../src/results/png.ts";
+import { drawText, glyphRows, textWidth } from "../../src/results/_font.ts";
 
 const tile = (value: number, size = 30): RasterImage => ({
   pixels: new Uint8Array(size * size).fill(value),

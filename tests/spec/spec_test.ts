@@ -3,15 +3,15 @@ import {
   BUILTIN_CONFIG,
   loadSpecFile,
   parseSpec,
-} from "../../src/matrix/spec.ts";
-import { expandSpec } from "../../src/matrix/expand.ts";
+} from "../../src/spec/spec.ts";
+import { expandSpec } from "../../src/spec/expand.ts";
 import {
   listProfiles,
   loadProfile,
   resolveSpec,
-} from "../../src/matrix/profiles.ts";
-import { ZOO } from "./_helpers.ts";
-import { validateCells } from "../../src/matrix/validate.ts";
+} from "../../src/spec/profiles.ts";
+import { ZOO } from "../matrix/_helpers.ts";
+import { validateCells } from "../../src/spec/validate.ts";
 
 const valid = {
   name: "t",

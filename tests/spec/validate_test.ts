@@ -1,7 +1,7 @@
 import { assert } from "../_assert.ts";
-import { findCellProblems, validateCells } from "../../src/matrix/validate.ts";
-import { expandSpec } from "../../src/matrix/expand.ts";
-import { tinySpec, ZOO } from "./_helpers.ts";
+import { findCellProblems, validateCells } from "../../src/spec/validate.ts";
+import { expandSpec } from "../../src/spec/expand.ts";
+import { tinySpec, ZOO } from "../matrix/_helpers.ts";
 
 Deno.test("validateCells: every unknown id is reported once, all at once", () => {
   const cells = expandSpec(tinySpec({

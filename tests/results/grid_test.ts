@@ -1,5 +1,5 @@
 import { assert } from "../_assert.ts";
-import { makeGrid, toByte } from "../../src/report/grid.ts";
+import { makeGrid, toByte } from "../../src/results/grid.ts";
 
 Deno.test("toByte maps [-1, 1] to 0–255, clamped", () => {
   assert.deepEqual(

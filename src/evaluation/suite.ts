@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Dataset } from "../data/types.ts";
+import type { EvaluationSizes } from "../spec/types.ts";
 import { fixedSubset } from "../data/sampler.ts";
 import { md5Hex } from "../data/checksum.ts";
 import {
@@ -27,10 +28,10 @@ import {
 } from "../metrics/mod.ts";
 import type { FeatureStats, LossId } from "../metrics/mod.ts";
 import type { Discriminator, Generator, ImageShape } from "../models/types.ts";
-import { cropToNative, imagesAt } from "./real_batch.ts";
-import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
-import { makeGrid } from "../report/grid.ts";
-import type { RasterImage } from "../report/png.ts";
+import { cropToNative, imagesAt } from "../train/real_batch.ts";
+import { readCheckpoint, writeCheckpoint } from "../train/checkpoint.ts";
+import { makeGrid } from "../results/grid.ts";
+import type { RasterImage } from "../results/png.ts";
 
 /** What the evaluation needs of an evaluator network. */
 export interface EvaluatorNetwork {
@@ -47,28 +48,6 @@ export interface EvaluatorNetwork {
   predict(
     images: tf.Tensor4D,
   ): { features: tf.Tensor2D; probabilities: tf.Tensor2D };
-}
-
-/** Sizes of the evaluation (DESIGN.md §4 defaults in brackets). */
-export interface EvaluationSizes {
-  /** Generated images for FID / IS / KID, and train images for fid_floor. */
-  nEval: number;
-  /** Real and fake images for the equilibrium metrics [512]. */
-  nEquilibrium: number;
-  /** Generated images matched to their nearest train image [1000]. */
-  nNeighbour: number;
-  /** Fixed train subset searched for neighbours [10000]. */
-  nNeighbourPool: number;
-  /** Random pairs for ssim_div and ssim_div_real [1000]. */
-  nSsimPairs: number;
-  /** KID subsets [100]. */
-  kidSubsets: number;
-  /** KID subset size, used as min(kidSubsetSize, nEval) [1000]. */
-  kidSubsetSize: number;
-  /** Inception Score splits [10]. */
-  isSplits: number;
-  /** The grid is gridSize × gridSize samples. */
-  gridSize: number;
 }
 
 /** The metric values of one interval, named as the CSV columns. */

@@ -6,7 +6,7 @@ import {
   METRICS_COLUMNS,
   SUMMARY_COLUMN_NAMES,
   SUMMARY_COLUMNS,
-} from "../../src/report/columns.ts";
+} from "../../src/results/columns.ts";
 
 /** The metric names of DESIGN.md §4, written out independently. */
 const DESIGN_METRICS = [

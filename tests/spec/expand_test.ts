@@ -1,7 +1,7 @@
 import { assert } from "../_assert.ts";
-import { cellId, expandSpec, matchesPattern } from "../../src/matrix/expand.ts";
-import { BUILTIN_CONFIG } from "../../src/matrix/spec.ts";
-import { tinySpec } from "./_helpers.ts";
+import { cellId, expandSpec, matchesPattern } from "../../src/spec/expand.ts";
+import { BUILTIN_CONFIG } from "../../src/spec/spec.ts";
+import { tinySpec } from "../matrix/_helpers.ts";
 
 Deno.test("expandSpec: datasets, then variants, then losses, then seeds, in spec order", () => {
   const cells = expandSpec(tinySpec({

@@ -7,8 +7,8 @@ import {
   parseCsv,
   readCsv,
   writeCsvFile,
-} from "../../src/report/csv_writer.ts";
-import { METRICS_COLUMN_NAMES } from "../../src/report/columns.ts";
+} from "../../src/results/csv.ts";
+import { METRICS_COLUMN_NAMES } from "../../src/results/columns.ts";
 
 async function withDir(fn: (dir: string) => Promise<void> | void) {
   const dir = await Deno.makeTempDir();

@@ -1,9 +1,9 @@
 import { assert } from "../_assert.ts";
-import { applyOverrides } from "../../src/matrix/overrides.ts";
-import { expandSpec } from "../../src/matrix/expand.ts";
-import { specHash } from "../../src/matrix/hash.ts";
-import { loadProfile } from "../../src/matrix/profiles.ts";
-import { tinySpec } from "./_helpers.ts";
+import { applyOverrides } from "../../src/spec/overrides.ts";
+import { expandSpec } from "../../src/spec/expand.ts";
+import { specHash } from "../../src/spec/hash.ts";
+import { loadProfile } from "../../src/spec/profiles.ts";
+import { tinySpec } from "../matrix/_helpers.ts";
 
 Deno.test("applyOverrides: axis flags replace the axis; include kept only when it fits", async () => {
   const quick = await loadProfile("quick");
