@@ -39,7 +39,6 @@ export { tf };
 export {
   diversityPairs,
   equilibrium,
-  equilibriumDLoss,
   featureStats,
   fid,
   fidFromStats,
@@ -57,12 +56,12 @@ export {
 } from "./src/metrics/mod.ts";
 export type {
   EquilibriumInput,
+  EquilibriumLoss,
   EquilibriumStats,
   FeatureStats,
   FidOptions,
   InceptionScoreOptions,
   KidOptions,
-  LossId,
   MeanStd,
   NearestFidelity,
   NearestOptions,
@@ -80,11 +79,11 @@ export {
 } from "./src/backend/mod.ts";
 export type { BackendChoice, BackendInfo } from "./src/backend/mod.ts";
 
-export { loadDataset } from "./src/data/registry.ts";
-export { DATASET_IDS } from "./src/data/types.ts";
+export { DATASET_IDS, loadDataset } from "./src/data/registry.ts";
+export type { DatasetId } from "./src/data/registry.ts";
 export type {
   Dataset,
-  DatasetId,
+  ImageShape,
   LoadOptions,
   Split,
 } from "./src/data/types.ts";
@@ -93,7 +92,9 @@ export { loadEvaluator } from "./src/metrics/evaluators/load.ts";
 export type { Evaluator } from "./src/metrics/evaluators/types.ts";
 
 export { getVariant, VARIANT_IDS } from "./src/models/registry.ts";
+export type { VariantId } from "./src/models/registry.ts";
 export { getLoss, LOSS_IDS, resolvePair } from "./src/losses/registry.ts";
+export type { LossId } from "./src/losses/registry.ts";
 export { trainCell } from "./src/train/trainer.ts";
 export type {
   CellOutcome,

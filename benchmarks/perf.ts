@@ -29,6 +29,9 @@ import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
 import { EvaluationSuite } from "../src/evaluation/suite.ts";
 import { getVariant } from "../src/models/registry.ts";
 import { trainingShape } from "../src/train/real_batch.ts";
+import { BUILTIN_CONFIG } from "../src/spec/defaults.ts";
+import { errorText } from "../src/util/errors.ts";
+import { parseJsonText } from "../src/util/json.ts";
 
 /** One measured cell. */
 export interface PerfRow {
@@ -211,9 +214,9 @@ async function torchRows(
       // One JSON object per line with the PerfRow fields.
       return new TextDecoder().decode(out.stdout).trim().split("\n")
         .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as PerfRow);
+        .map((l) => parseJsonText(l, `${python} torch_peer.py`) as PerfRow);
     } catch (e) {
-      why = `${python}: ${(e as Error).message.split("\n")[0]}`;
+      why = `${python}: ${errorText(e)}`;
     }
   }
   console.error(`perf: torch peer skipped (${why})`);
@@ -221,7 +224,7 @@ async function torchRows(
 }
 
 /**
- * Times one evaluation interval on MNIST (DESIGN.md §4 sizes, N = `n`) for
+ * Times one evaluation interval on MNIST (the sizes of docs/metrics.md#evaluation-sizes, N = `n`) for
  * untrained mlp and dcgan models, phase by phase, after one warm-up
  * evaluation. The real-data side (`prepare`) is timed separately: it runs
  * once per run, not per interval.
@@ -230,16 +233,18 @@ async function measureEvaluation(n: number): Promise<string> {
   const dataset = await loadDataset("mnist");
   const evaluator = await loadEvaluator("mnist");
   const started = performance.now();
+  // The evaluation sizes of a cell that sets none (BUILTIN_CONFIG).
+  const c = BUILTIN_CONFIG;
   const suite = await EvaluationSuite.prepare(dataset, evaluator, {
     nEval: n,
-    nEquilibrium: 512,
-    nNeighbour: Math.min(1000, n),
-    nNeighbourPool: 10000,
-    nSsimPairs: 1000,
-    kidSubsets: 100,
-    kidSubsetSize: 1000,
-    isSplits: 10,
-    gridSize: 8,
+    nEquilibrium: c.nEquilibrium,
+    nNeighbour: Math.min(c.nNeighbour, n),
+    nNeighbourPool: c.nNeighbourPool,
+    nSsimPairs: c.nSsimPairs,
+    kidSubsets: c.kidSubsets,
+    kidSubsetSize: c.kidSubsetSize,
+    isSplits: c.isSplits,
+    gridSize: c.gridSize,
   });
   const prepare = (performance.now() - started) / 1000;
   const lines = [
@@ -328,7 +333,12 @@ async function main(): Promise<void> {
       default: 2,
       description: "warm-up steps",
     },
-    batch: { type: "integer", min: 1, default: 64, description: "batch size" },
+    batch: {
+      type: "integer",
+      min: 1,
+      default: BUILTIN_CONFIG.batchSize,
+      description: "batch size",
+    },
     out: { type: "string", valueName: "FILE", description: "CSV output file" },
     "eval-n": {
       type: "integer",
@@ -357,7 +367,7 @@ async function main(): Promise<void> {
       await initBackend(backend as "cpu");
     } catch (e) {
       console.error(
-        `perf: backend ${backend} skipped: ${(e as Error).message}`,
+        `perf: backend ${backend} skipped: ${errorText(e)}`,
       );
       continue;
     }

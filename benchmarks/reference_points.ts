@@ -31,8 +31,19 @@ import {
   predictInChunks,
   REAL_SUBSET_SEED,
 } from "../src/evaluation/suite.ts";
+import { BUILTIN_CONFIG } from "../src/spec/defaults.ts";
 
 const SIZES = [256, 2000, 10000];
+
+// The evaluation sizes of a cell that sets none.
+const {
+  isSplits,
+  kidSubsets,
+  kidSubsetSize,
+  nNeighbour,
+  nNeighbourPool,
+  nSsimPairs,
+} = BUILTIN_CONFIG;
 
 function embed(
   evaluator: Evaluator,
@@ -63,7 +74,7 @@ for (const id of ids) {
   const all = Int32Array.from({ length: dataset.test.count }, (_, i) => i);
   const test = embed(evaluator, dataset, "test", all);
   const testStats = await featureStats(test.features);
-  const is = await inceptionScore(test.probabilities, { splits: 10 });
+  const is = await inceptionScore(test.probabilities, { splits: isSplits });
 
   // Test half vs test half (a seeded split).
   const perm = fixedSubset(
@@ -77,16 +88,16 @@ for (const id of ids) {
   );
   const fidHalves = fidFromStats(await featureStats(a), await featureStats(b));
   const kidHalves = await kid(a, b, {
-    subsets: 100,
-    subsetSize: 1000,
+    subsets: kidSubsets,
+    subsetSize: kidSubsetSize,
     seed: 0,
   });
   tf.dispose([a, b]);
   const fmt = (x: number, d = 3) => x.toFixed(d);
   rows.push(
-    `| ${id} | ${evaluator.id} | test set IS (10 splits) | ${fmt(is.mean)} ± ${
-      fmt(is.std)
-    } |`,
+    `| ${id} | ${evaluator.id} | test set IS (${isSplits} splits) | ${
+      fmt(is.mean)
+    } ± ${fmt(is.std)} |`,
     `| ${id} | ${evaluator.id} | FID test half vs test half (${half} vs ${half}) | ${
       fmt(fidHalves)
     } |`,
@@ -99,11 +110,13 @@ for (const id of ids) {
     const train = embed(evaluator, dataset, "train", idx);
     const fidN = fidFromStats(await featureStats(train.features), testStats);
     const kidN = await kid(train.features, test.features, {
-      subsets: 100,
-      subsetSize: Math.min(1000, n),
+      subsets: kidSubsets,
+      subsetSize: Math.min(kidSubsetSize, n),
       seed: 0,
     });
-    const isN = await inceptionScore(train.probabilities, { splits: 10 });
+    const isN = await inceptionScore(train.probabilities, {
+      splits: isSplits,
+    });
     tf.dispose([train.features, train.probabilities]);
     rows.push(
       `| ${id} | ${evaluator.id} | N = ${n} train vs test: FID (= fid_floor) / KID / IS | ${
@@ -119,7 +132,7 @@ for (const id of ids) {
         dataset.train,
         fixedSubset(
           dataset.train.count,
-          Math.min(10000, dataset.train.count),
+          Math.min(nNeighbourPool, dataset.train.count),
           REAL_SUBSET_SEED + 3,
         ),
         nativeShape(dataset),
@@ -131,22 +144,24 @@ for (const id of ids) {
       imagesAt(
         dataset,
         dataset.test,
-        all.subarray(0, Math.min(1000, all.length)),
+        all.subarray(0, Math.min(nNeighbour, all.length)),
         nativeShape(dataset),
       ),
     )
   );
   const nn = await psnrSsimNearest(queries, pool);
-  const div = await ssimDiversity(queries, { pairs: 1000, seed: 1 });
+  const div = await ssimDiversity(queries, { pairs: nSsimPairs, seed: 1 });
   const divSame = await ssimDiversity(queries, {
-    pairs: 1000,
+    pairs: nSsimPairs,
     seed: 1,
-    labels: Array.from(dataset.test.labels.subarray(0, 1000)),
+    labels: Array.from(dataset.test.labels.subarray(0, nNeighbour)),
   });
   rows.push(
-    `| ${id} | — | 1000 test images vs 10,000-train pool: psnr_nn / ssim_nn | ${
-      fmt(nn.psnr, 2)
-    } dB / ${fmt(nn.ssim)} |`,
+    `| ${id} | — | ${nNeighbour} test images vs ${
+      nNeighbourPool.toLocaleString("en-US")
+    }-train pool: psnr_nn / ssim_nn | ${fmt(nn.psnr, 2)} dB / ${
+      fmt(nn.ssim)
+    } |`,
     `| ${id} | — | ssim_div of real test images (any class / same class) | ${
       fmt(div)
     } / ${fmt(divSame)} |`,

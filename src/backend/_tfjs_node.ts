@@ -14,6 +14,8 @@
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { errorText } from "../util/errors.ts";
+import { parseJsonText } from "../util/json.ts";
 import { exists, granted, listDir, readText } from "./_permissions.ts";
 import { findSharedLibraries, hasSharedLibrary } from "./_shared_libs.ts";
 
@@ -86,8 +88,9 @@ export function probeTfjsNode(pkg: TfjsNodePackage): TfjsNodeProbe {
   }
   let version = "?";
   try {
-    version = JSON.parse(readText(`${dir}/package.json`) ?? "{}").version ??
-      "?";
+    const path = `${dir}/package.json`;
+    const json = parseJsonText(readText(path) ?? "{}", path);
+    version = (json as { version?: string } | null)?.version ?? "?";
   } catch { /* keep "?" */ }
   if (version !== TFJS_VERSION) {
     return {
@@ -168,6 +171,6 @@ export function loadTfjsNode(dir: string): string | null {
     req(dir);
     return null;
   } catch (e) {
-    return String(e instanceof Error ? e.message : e).split("\n")[0];
+    return errorText(e);
   }
 }

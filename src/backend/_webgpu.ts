@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { errorText } from "../util/errors.ts";
 import { granted, readEnv } from "./_permissions.ts";
 
 /** What the WebGPU probe found. */
@@ -81,9 +82,7 @@ export function probeWebGpu(): Promise<WebGpuProbe> {
         available: false,
         software: false,
         description: "",
-        reason: `requestAdapter failed: ${
-          String(e instanceof Error ? e.message : e).split("\n")[0]
-        }`,
+        reason: `requestAdapter failed: ${errorText(e)}`,
       };
     }
     if (adapter === null) {

@@ -1,6 +1,6 @@
 /**
- * TEMPORARY CPU kernel patch (belongs in src/backend/, to be merged by the
- * lead): a fast `Conv2DBackpropFilter` for the TF.js CPU backend.
+ * A CPU kernel patch: a fast `Conv2DBackpropFilter` for the TF.js CPU
+ * backend, installed by `initBackend` (and by `createGanStep`).
  *
  * tfjs-backend-cpu 4.22 computes the filter gradient with `TensorBuffer.get`
  * (rest arguments, index arithmetic per element) in a filter-major loop

@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+import { errorText } from "../util/errors.ts";
 import { registerGradientFixes } from "./gradients.ts";
 import { patchCpuConv2DBackpropFilter } from "./cpu_kernels.ts";
 import { cpuDescription, deviceDescription } from "./device.ts";
@@ -49,10 +50,6 @@ type Attempt = { ok: true; detail: string; cuda?: boolean } | {
   reason: string;
 };
 
-function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split("\n")[0];
-}
-
 async function trySetBackend(name: string): Promise<string | null> {
   try {
     const ok = await tf.setBackend(name);
@@ -60,7 +57,7 @@ async function trySetBackend(name: string): Promise<string | null> {
     await tf.ready();
     return null;
   } catch (e) {
-    return firstLine(e);
+    return errorText(e);
   }
 }
 
@@ -96,7 +93,7 @@ async function tryWebGpu(allowSoftware: boolean): Promise<Attempt> {
   } catch (e) {
     return {
       ok: false,
-      reason: `cannot load @tensorflow/tfjs-backend-webgpu: ${firstLine(e)}`,
+      reason: `cannot load @tensorflow/tfjs-backend-webgpu: ${errorText(e)}`,
     };
   }
   if (tf.findBackendFactory("webgpu") === null) {
@@ -120,7 +117,7 @@ async function tryWasm(options: WasmOptions | undefined): Promise<Attempt> {
   } catch (e) {
     return {
       ok: false,
-      reason: `cannot load @tensorflow/tfjs-backend-wasm: ${firstLine(e)}`,
+      reason: `cannot load @tensorflow/tfjs-backend-wasm: ${errorText(e)}`,
     };
   }
   const err = await trySetBackend("wasm");
@@ -188,7 +185,7 @@ export async function initBackend(
 ): Promise<BackendInfo> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
     throw new Error(
-      `--backend: unknown backend "${choice}" (expected one of ${
+      `unknown backend "${choice}" (expected one of ${
         BACKEND_CHOICES.join(", ")
       })`,
     );
@@ -214,7 +211,9 @@ export async function initBackend(
     options.log?.(message);
     return { ...current, skipped: [...skipped] };
   }
-  throw new Error(`--backend ${choice}: cannot be used: ${skipped.join("; ")}`);
+  throw new Error(
+    `backend "${choice}" cannot be used: ${skipped.join("; ")}`,
+  );
 }
 
 /**

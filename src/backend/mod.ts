@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { backendInfo, initBackend } from "./src/backend/mod.ts";
+ * import { backendInfo, initBackend } from "./mod.ts";
  *
  * const info = await initBackend("auto", { log: console.error });
  * console.log(backendInfo().backend, backendInfo().device);
@@ -40,6 +40,8 @@ export {
 export {
   conv2dBackpropFilterViaConv,
   conv2dBackpropInputViaConv,
+} from "./wasm_conv_grads.ts";
+export {
   registerWasmKernels,
   unsortedSegmentSumViaMatMul,
   WASM_ADDED_KERNELS,

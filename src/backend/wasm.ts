@@ -125,6 +125,8 @@ let prepared: { simd: boolean } | undefined;
  * @returns What was configured: `simd` and `threads` (always 1).
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import { prepareWasm } from "./wasm.ts";
  * await prepareWasm();
  * await tf.setBackend("wasm");
  * ```

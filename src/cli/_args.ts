@@ -26,7 +26,7 @@ export interface FlagSpec {
   /** Accepted values for `choice`, and for each item of `list` when given. */
   choices?: readonly string[];
   /** The value when the flag is absent (shown in `--help`). */
-  default?: string | number | boolean | string[];
+  default?: string | number | boolean | readonly string[];
   /** Smallest accepted value for `integer` and `number`. */
   min?: number;
   /** Name of the value in `--help`, e.g. `DIR`. */
@@ -36,11 +36,46 @@ export interface FlagSpec {
 /** The flags of one sub-command, by long name without dashes. */
 export type FlagSpecs = Record<string, FlagSpec>;
 
-/** The parsed values: strings, numbers, booleans or string lists. */
+/**
+ * The parsed values: strings, numbers, booleans or string lists. What
+ * {@linkcode parseFlags} returns for specs typed as plain
+ * {@linkcode FlagSpecs}.
+ */
 export type FlagValues = Record<
   string,
   string | number | boolean | string[] | undefined
 >;
+
+/** The accepted values of a flag with `choices`, else `string`. */
+type ChoiceOf<F> = F extends { choices: readonly (infer C extends string)[] }
+  ? C
+  : string;
+
+/** The value of a flag of type `T` (distributes over a union of types). */
+type ValueOfType<T extends FlagType, F> = T extends "boolean" ? boolean
+  : T extends "integer" | "number" ? number
+  : T extends "list" ? ChoiceOf<F>[]
+  : T extends "choice" ? ChoiceOf<F>
+  : string;
+
+/**
+ * The parsed value of one flag: `integer`/`number` → `number`, `boolean` →
+ * `boolean`, `choice` → the union of its choices, `list` → an array (of its
+ * choices when given), `string` → `string`; `| undefined` unless the flag
+ * has a default.
+ */
+export type FlagValue<F extends FlagSpec> =
+  | ValueOfType<F["type"], F>
+  | (F extends { default: NonNullable<FlagSpec["default"]> } ? never
+    : undefined);
+
+/**
+ * The parsed values of a set of flags, typed from their specs (declare them
+ * `as const satisfies FlagSpecs` to keep the literal types), plus `help`.
+ */
+export type FlagValuesOf<S extends FlagSpecs> =
+  & { -readonly [K in keyof S]: FlagValue<S[K]> }
+  & { help?: boolean };
 
 /** A usage error: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -61,21 +96,32 @@ export class UsageError extends Error {
  * @param specs The flags this sub-command accepts.
  * @param options `positionals`: how many positional arguments are allowed
  *   (`[min, max]`, default none).
- * @returns The flag values (defaults filled in) and the positionals.
+ * @returns The flag values (defaults filled in), typed from `specs` (see
+ *   {@linkcode FlagValuesOf}), and the positionals.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFlags } from "./_args.ts";
  * const { values } = parseFlags(["--steps", "10"], {
  *   steps: { type: "integer", description: "training steps", min: 1 },
+ *   backend: {
+ *     type: "choice",
+ *     choices: ["cpu", "wasm"],
+ *     default: "cpu",
+ *     description: "backend",
+ *   },
  * });
- * values.steps; // 10
+ * const steps: number | undefined = values.steps;
+ * const backend: "cpu" | "wasm" = values.backend;
+ * assert.equal(steps, 10);
+ * assert.equal(backend, "cpu");
  * ```
  */
-export function parseFlags(
+export function parseFlags<const S extends FlagSpecs>(
   args: string[],
-  specs: FlagSpecs,
+  specs: S,
   options: { positionals?: [number, number] } = {},
-): { values: FlagValues; positionals: string[] } {
+): { values: FlagValuesOf<S>; positionals: string[] } {
   const [minPos, maxPos] = options.positionals ?? [0, 0];
   const nodeOptions: Record<string, { type: "string" | "boolean" }> = {
     help: { type: "boolean" },
@@ -101,7 +147,7 @@ export function parseFlags(
   for (const [name, spec] of Object.entries(specs)) {
     const raw = parsed.values[name];
     values[name] = raw === undefined
-      ? spec.default
+      ? defaultValue(spec)
       : convert(name, spec, raw as string | boolean);
   }
   const positionals = parsed.positionals;
@@ -117,7 +163,14 @@ export function parseFlags(
       }' (at most ${maxPos} accepted)`,
     );
   }
-  return { values, positionals };
+  // The conversions above produce exactly the types FlagValuesOf<S> names.
+  return { values: values as FlagValuesOf<S>, positionals };
+}
+
+/** A flag's default (a fresh copy of a list default). */
+function defaultValue(spec: FlagSpec): FlagValues[string] {
+  const value = spec.default;
+  return Array.isArray(value) ? [...value] : value as FlagValues[string];
 }
 
 function convert(
@@ -234,4 +287,34 @@ export function formatHelp(
     "flags:",
     ...rows.map(([left, right]) => left.padEnd(width) + right),
   ].join("\n");
+}
+
+/**
+ * `args` without the named flags and their values (`--name value` and
+ * `--name=value`), e.g. to pass the rest on to a child process.
+ *
+ * @param args A command line.
+ * @param names Long flag names without dashes.
+ * @returns The remaining arguments, in order.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutFlags } from "./_args.ts";
+ * assert.deepEqual(
+ *   withoutFlags(["--out", "d", "--steps=3", "--jobs=2"], ["out", "jobs"]),
+ *   ["--steps=3"],
+ * );
+ * ```
+ */
+export function withoutFlags(args: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)/.exec(args[i])?.[1];
+    if (name !== undefined && names.includes(name)) {
+      if (!args[i].includes("=")) i++;
+      continue;
+    }
+    out.push(args[i]);
+  }
+  return out;
 }

@@ -14,27 +14,23 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { Command } from "./_command.ts";
 import { formatHelp, parseFlags, UsageError } from "./_args.ts";
 import type { FlagSpecs } from "./_args.ts";
-import { loadRun } from "../report/aggregate.ts";
-import type { RunData } from "../report/aggregate.ts";
+import { COMPARE_METRICS, compareMetrics } from "../report/compare.ts";
+import { ReportInputError } from "../report/errors.ts";
 import {
-  COMPARE_METRICS,
-  CompareInputError,
-  compareJson,
-  compareMarkdown,
-  compareRuns,
   DEFAULT_THRESHOLDS,
   formatThreshold,
   mergeThresholds,
   parseThresholdList,
   readThresholdsFile,
-} from "../report/compare.ts";
-import type { CompareMetric, Threshold } from "../report/compare.ts";
+} from "../report/thresholds.ts";
+import type { Threshold } from "../report/thresholds.ts";
+import { writeComparison } from "../report/write_compare.ts";
+import { errorText } from "../util/errors.ts";
 
-const FLAGS: FlagSpecs = {
+const FLAGS = {
   "fail-on": {
     type: "string",
     valueName: "LIST",
@@ -101,17 +97,41 @@ const FLAGS: FlagSpecs = {
     type: "boolean",
     description: "do not print the Markdown table",
   },
-};
+} as const satisfies FlagSpecs;
 
 const SUMMARY =
   "Compares a candidate results directory with a baseline: cells are matched by (data set, variant, loss) and aggregated over seeds (each cell's final row, summary.csv). For every metric it reports the change, the relative change and a significance test across seeds: Welch's t-test when both sides have n >= 3, a percentile-bootstrap interval when the smaller side has n = 2, no test with n = 1 (a breach then fails unless --n1 warn). Exit 1 when a threshold is breached by a significant change or a cell group diverged on more seeds; exit 2 when the runs are not comparable (different data sets, evaluators or protocols: steps, batch size, n_eval, …).";
 
-async function load(dir: string): Promise<RunData> {
-  try {
-    return await loadRun(dir);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+/**
+ * The thresholds of the flags: the defaults (unless `noDefaults`), then the
+ * `--thresholds` file, then `--fail-on`, later ones replacing earlier ones.
+ */
+async function thresholdsOf(
+  file: string | undefined,
+  failOn: string | undefined,
+  noDefaults: boolean,
+): Promise<Threshold[]> {
+  let fromFile: Threshold[] = [];
+  if (file !== undefined) {
+    try {
+      fromFile = await readThresholdsFile(file);
+    } catch (e) {
+      throw new UsageError(`--thresholds: ${errorText(e)}`);
+    }
   }
+  let fromFlag: Threshold[] = [];
+  if (failOn !== undefined) {
+    try {
+      fromFlag = parseThresholdList(failOn);
+    } catch (e) {
+      throw new UsageError(`--fail-on: ${errorText(e)}`);
+    }
+  }
+  return mergeThresholds(
+    noDefaults ? [] : DEFAULT_THRESHOLDS,
+    fromFile,
+    fromFlag,
+  );
 }
 
 /** The `compare` sub-command. */
@@ -130,68 +150,38 @@ export const compareCommand: Command = {
       ));
       return 0;
     }
-    const alpha = values.alpha as number;
+    const alpha = values.alpha;
     if (!(alpha > 0 && alpha < 1)) {
       throw new UsageError(`--alpha: '${alpha}' is not in (0, 1)`);
     }
-    let fromFile: Threshold[] = [];
-    if (values.thresholds !== undefined) {
-      try {
-        fromFile = await readThresholdsFile(values.thresholds as string);
-      } catch (e) {
-        throw new UsageError(`--thresholds: ${(e as Error).message}`);
-      }
-    }
-    let fromFlag: Threshold[] = [];
-    if (values["fail-on"] !== undefined) {
-      try {
-        fromFlag = parseThresholdList(values["fail-on"] as string);
-      } catch (e) {
-        throw new UsageError(`--fail-on: ${(e as Error).message}`);
-      }
-    }
-    const thresholds = mergeThresholds(
-      values["no-default-thresholds"] ? [] : DEFAULT_THRESHOLDS,
-      fromFile,
-      fromFlag,
+    const thresholds = await thresholdsOf(
+      values.thresholds,
+      values["fail-on"],
+      Boolean(values["no-default-thresholds"]),
     );
-    const metrics: CompareMetric[] = (values.metrics as string[]).map((
-      name,
-    ) => ({
-      name,
-      direction: COMPARE_METRICS.find((m) => m.name === name)?.direction ??
-        "none",
-    }));
     const [baseDir, candDir] = positionals;
-    const base = await load(baseDir);
-    const cand = await load(candDir);
-    let result;
+    let output;
     try {
-      result = compareRuns(base, cand, {
+      output = await writeComparison(baseDir, candDir, {
         thresholds,
         alpha,
-        n1: values.n1 as "fail" | "warn",
-        metrics,
-        resamples: values.resamples as number,
+        n1: values.n1,
+        metrics: compareMetrics(values.metrics),
+        resamples: values.resamples,
+        jsonPath: values.out,
+        markdownPath: values.markdown,
+        changesOnly: values["changes-only"],
       });
     } catch (e) {
-      if (e instanceof CompareInputError) throw new UsageError(e.message);
+      if (e instanceof ReportInputError) throw new UsageError(e.message);
       throw e;
     }
-    const markdown = compareMarkdown(result, {
-      changesOnly: values["changes-only"] as boolean | undefined,
-    });
-    const out = (values.out as string | undefined) ??
-      join(candDir, "compare.json");
-    await Deno.writeTextFile(out, compareJson(result));
-    if (values.markdown !== undefined) {
-      await Deno.writeTextFile(values.markdown as string, markdown);
-    }
+    const { result, markdown, jsonPath } = output;
     if (!values.quiet) console.log(markdown);
     console.error(
       `compare: ${result.status}${
         result.failures.length ? ` (${result.failures.length} failure(s))` : ""
-      }; wrote ${out}`,
+      }; wrote ${jsonPath}`,
     );
     return result.status === "fail" ? 1 : 0;
   },

@@ -12,7 +12,7 @@ import type { FlagSpecs } from "./_args.ts";
 import { backendAvailability, deviceDescription } from "../backend/mod.ts";
 import { datasetAvailability } from "../data/mod.ts";
 
-const FLAGS: FlagSpecs = {};
+const FLAGS = {} as const satisfies FlagSpecs;
 
 /** The `doctor` sub-command. */
 export const doctorCommand: Command = {

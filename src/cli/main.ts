@@ -13,6 +13,7 @@
  */
 import type { Command } from "./_command.ts";
 import { UsageError } from "./_args.ts";
+import { errorText } from "../util/errors.ts";
 import { benchCommand } from "./bench.ts";
 import { compareCommand } from "./compare.ts";
 import { doctorCommand } from "./doctor.ts";
@@ -58,8 +59,7 @@ export async function main(args: string[]): Promise<number> {
       console.error(`ganbench ${name}: ${error.message}`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`ganbench ${name}: error: ${message.split("\n")[0]}`);
+    console.error(`ganbench ${name}: error: ${errorText(error)}`);
     if (Deno.env.get("GANBENCH_DEBUG") && error instanceof Error) {
       console.error(error.stack);
     }

@@ -10,13 +10,13 @@ import { formatHelp, parseFlags, UsageError } from "./_args.ts";
 import type { FlagSpecs } from "./_args.ts";
 import { mergeRuns } from "../matrix/merge.ts";
 
-const FLAGS: FlagSpecs = {
+const FLAGS = {
   out: {
     type: "string",
     valueName: "DIR",
     description: "the merged results directory (required)",
   },
-};
+} as const satisfies FlagSpecs;
 
 /** The `merge` sub-command. */
 export const mergeCommand: Command = {
@@ -44,7 +44,7 @@ export const mergeCommand: Command = {
         throw new UsageError(`${dir}: not a results directory`);
       }
     }
-    const result = await mergeRuns(positionals, values.out as string);
+    const result = await mergeRuns(positionals, values.out);
     const { finished, diverged, running } = result.counts;
     console.log(
       `merged ${positionals.length} run(s) into ${result.outDir}: ${finished} finished, ${diverged} diverged, ${running} unfinished` +

@@ -10,13 +10,10 @@ import type { Command } from "./_command.ts";
 import { formatHelp, parseFlags } from "./_args.ts";
 import type { FlagSpecs } from "./_args.ts";
 import { BACKEND_CHOICES, initBackend } from "../backend/mod.ts";
-import type { BackendChoice } from "../backend/mod.ts";
-import { DATASET_IDS } from "../data/types.ts";
-import type { DatasetId } from "../data/types.ts";
+import { DATASET_IDS } from "../data/registry.ts";
 import { trainEvaluator } from "../metrics/evaluators/train.ts";
-import type { EvaluatorOptimizer } from "../metrics/evaluators/train.ts";
 
-const FLAGS: FlagSpecs = {
+const FLAGS = {
   dataset: {
     type: "choice",
     choices: DATASET_IDS,
@@ -87,7 +84,7 @@ const FLAGS: FlagSpecs = {
     valueName: "DIR",
     description: "directory with the official data files",
   },
-};
+} as const satisfies FlagSpecs;
 
 /** The `train-evaluator` sub-command. */
 export const trainEvaluatorCommand: Command = {
@@ -104,21 +101,21 @@ export const trainEvaluatorCommand: Command = {
       ));
       return 0;
     }
-    await initBackend(values.backend as BackendChoice, {
+    await initBackend(values.backend, {
       log: (l) => console.error(l),
     });
     const manifest = await trainEvaluator({
-      dataset: values.dataset as DatasetId,
-      epochs: values.epochs as number | undefined,
-      batchSize: values["batch-size"] as number | undefined,
-      optimizer: values.optimizer as EvaluatorOptimizer | undefined,
-      learningRate: values["learning-rate"] as number | undefined,
-      labelSmoothing: values["label-smoothing"] as number | undefined,
-      weightDecay: values["weight-decay"] as number | undefined,
-      trainCount: values["train-count"] as number | undefined,
-      seed: values.seed as number,
-      outDir: values.out as string | undefined,
-      data: { dataDir: values["data-dir"] as string | undefined },
+      dataset: values.dataset,
+      epochs: values.epochs,
+      batchSize: values["batch-size"],
+      optimizer: values.optimizer,
+      learningRate: values["learning-rate"],
+      labelSmoothing: values["label-smoothing"],
+      weightDecay: values["weight-decay"],
+      trainCount: values["train-count"],
+      seed: values.seed,
+      outDir: values.out,
+      data: { dataDir: values["data-dir"] },
     });
     console.log(
       `${manifest.id}: test accuracy ${

@@ -5,6 +5,10 @@
  * @module
  */
 import { join } from "node:path";
+import { errorText } from "../util/errors.ts";
+
+// Kept for the data registry's import; new code imports src/util/errors.ts.
+export { errorText };
 
 /**
  * Throws unless `dir` is an existing directory.
@@ -77,15 +81,4 @@ export async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * The first line of an error's message.
- *
- * @param e Anything thrown.
- * @returns One line.
- */
-export function errorText(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.split("\n")[0];
 }

@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
+import { readJsonFile } from "../util/json.ts";
 import { DEFAULT_CACHE_DIR } from "./types.ts";
 
 /**
@@ -142,7 +143,7 @@ export class ChecksumCache {
   async #load(): Promise<CacheFile> {
     if (this.#data) return this.#data;
     try {
-      const parsed = JSON.parse(await Deno.readTextFile(this.file));
+      const parsed = await readJsonFile(this.file) as Partial<CacheFile>;
       if (parsed?.version === 1 && typeof parsed.entries === "object") {
         this.#data = parsed as CacheFile;
       }
@@ -203,7 +204,7 @@ export class ChecksumCache {
       // merge with entries another process may have written meanwhile
       let onDisk: CacheFile | undefined;
       try {
-        const parsed = JSON.parse(await Deno.readTextFile(this.file));
+        const parsed = await readJsonFile(this.file) as CacheFile | null;
         if (parsed?.version === 1) onDisk = parsed;
       } catch { /* none */ }
       const merged: CacheFile = { version: 1, entries: {} };

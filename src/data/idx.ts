@@ -7,6 +7,7 @@
  * @module
  */
 import { gunzipSync } from "node:zlib";
+import { errorText } from "../util/errors.ts";
 
 /** The magic number of a 3-d uint8 IDX file (images). */
 export const IDX_IMAGES_MAGIC = 0x00000803;
@@ -57,10 +58,7 @@ export function maybeGunzip(bytes: Uint8Array, path: string): Uint8Array {
     const out = gunzipSync(bytes);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new Error(
-      `${path}: corrupt gzip data (${msg.split("\n")[0]})`,
-    );
+    throw new Error(`${path}: corrupt gzip data (${errorText(e)})`);
   }
 }
 

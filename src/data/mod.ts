@@ -26,7 +26,8 @@ export type {
   Split,
   SyntheticOptions,
 } from "./types.ts";
-export { DATASET_IDS, DEFAULT_CACHE_DIR } from "./types.ts";
+export { DEFAULT_CACHE_DIR } from "./types.ts";
+export { DATASET_IDS } from "./registry.ts";
 export {
   clearDatasetCache,
   datasetAvailability,

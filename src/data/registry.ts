@@ -16,8 +16,52 @@ import { errorText, exists } from "./_files.ts";
 import { verifyIdxDir } from "./_idx_dir.ts";
 import { loadMnist, MNIST_PACKAGE, mnistPackageDataDir } from "./mnist.ts";
 import { loadSynthetic } from "./synthetic.ts";
-import { DATASET_IDS, DEFAULT_CACHE_DIR } from "./types.ts";
-import type { Dataset, DatasetId, LoadOptions } from "./types.ts";
+import { DEFAULT_CACHE_DIR } from "./types.ts";
+import type { Dataset, DatasetEntry, LoadOptions } from "./types.ts";
+
+/**
+ * Every data set by id, in the order `doctor` lists them: the one source of
+ * each data set's facts (native image shape) and its loader. A new data set
+ * is one entry here; a missing fact fails to compile.
+ */
+export const DATASET_REGISTRY = {
+  mnist: { shape: { height: 28, width: 28, channels: 1 }, load: loadMnist },
+  fashion: {
+    shape: { height: 28, width: 28, channels: 1 },
+    load: loadFashionMnist,
+  },
+  cifar10: { shape: { height: 32, width: 32, channels: 3 }, load: loadCifar10 },
+  synthetic: {
+    shape: { height: 16, width: 16, channels: 1 },
+    load: (options: LoadOptions): Promise<Dataset> =>
+      Promise.resolve(loadSynthetic(options.synthetic)),
+  },
+} as const satisfies Record<string, DatasetEntry>;
+
+/** A data set id: a key of {@linkcode DATASET_REGISTRY}. */
+export type DatasetId = keyof typeof DATASET_REGISTRY;
+
+/** The accepted data set ids, in the order `doctor` lists them. */
+export const DATASET_IDS: readonly DatasetId[] = Object.keys(
+  DATASET_REGISTRY,
+) as DatasetId[];
+
+/**
+ * Whether a text is a canonical data set id (no aliases, case-sensitive;
+ * see {@linkcode parseDatasetId} for user input).
+ *
+ * @param id The text.
+ * @returns True when {@linkcode DATASET_REGISTRY} has an entry `id`.
+ * @example
+ * ```ts
+ * import { isDatasetId } from "./registry.ts";
+ * isDatasetId("cifar10"); // true
+ * isDatasetId("cifar-10"); // false
+ * ```
+ */
+export function isDatasetId(id: string): id is DatasetId {
+  return Object.hasOwn(DATASET_REGISTRY, id);
+}
 
 const ALIASES: Record<string, DatasetId> = {
   "fashion-mnist": "fashion",
@@ -41,7 +85,7 @@ const ALIASES: Record<string, DatasetId> = {
  */
 export function parseDatasetId(value: string): DatasetId {
   const v = value.trim().toLowerCase();
-  if ((DATASET_IDS as readonly string[]).includes(v)) return v as DatasetId;
+  if (isDatasetId(v)) return v;
   const alias = ALIASES[v];
   if (alias) return alias;
   throw new Error(
@@ -102,16 +146,7 @@ export function clearDatasetCache(): void {
 }
 
 function loadUncached(id: DatasetId, options: LoadOptions): Promise<Dataset> {
-  switch (id) {
-    case "mnist":
-      return loadMnist(options);
-    case "fashion":
-      return loadFashionMnist(options);
-    case "cifar10":
-      return loadCifar10(options);
-    case "synthetic":
-      return Promise.resolve(loadSynthetic(options.synthetic));
-  }
+  return DATASET_REGISTRY[id].load(options);
 }
 
 /** Options of {@linkcode datasetAvailability}. */

@@ -17,8 +17,10 @@ import type { Split } from "./types.ts";
  * @returns A new tensor `[n, h, w, c]`; the caller disposes it.
  * @example
  * ```ts
+ * import { loadSynthetic } from "./synthetic.ts";
  * import { toImageTensor } from "./tensor.ts";
- * const x = toImageTensor(ds.train, [28, 28, 1], batchIndices);
+ * const ds = loadSynthetic({ size: 16, trainCount: 8, testCount: 4 });
+ * const x = toImageTensor(ds.train, [16, 16, 1], [0, 3, 5]); // [3, 16, 16, 1]
  * ```
  */
 export function toImageTensor(
@@ -61,8 +63,10 @@ export function toImageTensor(
  * @returns `n*h*w*c` bytes, NHWC.
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
  * import { fromImageTensor } from "./tensor.ts";
- * const bytes = await fromImageTensor(samples);
+ * const samples = tf.zeros([2, 4, 4, 1]) as tf.Tensor4D;
+ * const bytes = await fromImageTensor(samples); // 32 bytes of 128
  * ```
  */
 export async function fromImageTensor(
@@ -87,8 +91,10 @@ export async function fromImageTensor(
  * @returns A new tensor `[n, size, size, c]`.
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
  * import { padTo } from "./tensor.ts";
- * const x32 = padTo(x28, 32); // [n, 32, 32, 1]
+ * const x28 = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
+ * const x32 = padTo(x28, 32); // [2, 32, 32, 1]
  * ```
  */
 export function padTo(
@@ -121,8 +127,10 @@ export function padTo(
  * @returns A new tensor `[n, size, size, c]`.
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
  * import { centerCrop } from "./tensor.ts";
- * const x28 = centerCrop(x32, 28);
+ * const x32 = tf.zeros([2, 32, 32, 1]) as tf.Tensor4D;
+ * const x28 = centerCrop(x32, 28); // [2, 28, 28, 1]
  * ```
  */
 export function centerCrop(images: tf.Tensor4D, size: number): tf.Tensor4D {

@@ -1,20 +1,24 @@
 /**
- * The shared types of ganbench's data layer: data set ids, splits, data sets
- * and load options.
+ * The shared types of ganbench's data layer: image shapes, splits, data
+ * sets and load options. The data set ids come from the registry.
  *
  * @module
  */
 
-/** The data sets ganbench can load. */
-export type DatasetId = "mnist" | "fashion" | "cifar10" | "synthetic";
+import type { DatasetId } from "./registry.ts";
 
-/** The accepted data set ids, in the order `doctor` lists them. */
-export const DATASET_IDS: readonly DatasetId[] = [
-  "mnist",
-  "fashion",
-  "cifar10",
-  "synthetic",
-];
+// A data set id is a key of the registry's `DATASET_REGISTRY`.
+export type { DatasetId };
+
+/** Shape of one image (NHWC without N). */
+export interface ImageShape {
+  /** Rows. */
+  height: number;
+  /** Columns. */
+  width: number;
+  /** Channels (1 grey, 3 RGB). */
+  channels: number;
+}
 
 /** One split (train or test) of a data set, as raw bytes. */
 export interface Split {
@@ -81,6 +85,21 @@ export interface LoadOptions {
   verifyChecksums?: boolean;
   /** Options for the `synthetic` data set (ignored by the others). */
   synthetic?: SyntheticOptions;
+}
+
+/** What the registry knows of a data set: its facts and its loader. */
+export interface DatasetEntry {
+  /** Native image shape (`synthetic`: its default; options may change it). */
+  shape: ImageShape;
+  /**
+   * Loads the data set, verifying sizes, headers and (unless switched off)
+   * checksums.
+   *
+   * @param options Data directory, cache directory, checksum switch and
+   *   synthetic options.
+   * @returns The data set.
+   */
+  load(options: LoadOptions): Promise<Dataset>;
 }
 
 /** The default cache directory, relative to the working directory. */

@@ -1,15 +1,21 @@
 /**
  * Optimizers per loss (Adam, RMSProp) built from a plain, serialisable spec,
- * and reading/writing their state for checkpoints.
+ * and reading/writing their state for checkpoints. The kinds and the settings
+ * each reads are listed in `optimizer_settings.ts`.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import {
+  isOptimizerKind,
+  OPTIMIZER_KINDS,
+  type OptimizerKind,
+} from "./optimizer_settings.ts";
 
 /** A serialisable optimizer description (recorded in the run config). */
 export interface OptimizerSpec {
-  /** Algorithm. */
-  name: "adam" | "rmsprop";
+  /** Algorithm: one of `OPTIMIZER_KINDS`. */
+  name: OptimizerKind;
   /** Step size. */
   learningRate: number;
   /** Adam β₁ (default 0.9). */
@@ -36,7 +42,14 @@ export interface OptimizerSpec {
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   if (!(spec.learningRate > 0) || !Number.isFinite(spec.learningRate)) {
     throw new Error(
-      `train/optimizers: learningRate must be a positive number, got ${spec.learningRate}`,
+      `optimizer learningRate must be a positive number, got ${spec.learningRate}`,
+    );
+  }
+  if (!isOptimizerKind(spec.name)) {
+    throw new Error(
+      `unknown optimizer ${JSON.stringify(spec.name)} (accepted: ${
+        OPTIMIZER_KINDS.join(", ")
+      })`,
     );
   }
   switch (spec.name) {
@@ -51,15 +64,9 @@ export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
       return tf.train.rmsprop(
         spec.learningRate,
         spec.decay ?? 0.9,
-        0,
+        0, // momentum: not a setting (see OPTIMIZER_SETTINGS)
         spec.epsilon,
         false,
-      );
-    default:
-      throw new Error(
-        `train/optimizers: unknown optimizer "${
-          (spec as { name: string }).name
-        }" (accepted: adam, rmsprop)`,
       );
   }
 }

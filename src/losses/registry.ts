@@ -14,18 +14,46 @@ import type { Loss, LossOverrides } from "./types.ts";
 import { wgan } from "./wgan.ts";
 import { wganGp } from "./wgan_gp.ts";
 
-/** Every loss, in the canonical order. */
-export const LOSSES: readonly Loss[] = [
+/**
+ * Every loss by id, in the canonical order: the one source of each loss's
+ * facts (formulas, training defaults, probability flag, equilibrium D loss).
+ * A new loss is one entry here; a missing fact fails to compile.
+ */
+export const LOSS_REGISTRY = {
   minimax,
   ns,
   lsgan,
   wgan,
-  wganGp,
+  "wgan-gp": wganGp,
   hinge,
-];
+} as const satisfies Record<string, Loss>;
 
-/** The accepted loss ids. */
-export const LOSS_IDS: readonly string[] = LOSSES.map((l) => l.id);
+/** A loss id: a key of {@linkcode LOSS_REGISTRY}. */
+export type LossId = keyof typeof LOSS_REGISTRY;
+
+/** The accepted loss ids, in the canonical order. */
+export const LOSS_IDS: readonly LossId[] = Object.keys(
+  LOSS_REGISTRY,
+) as LossId[];
+
+/** Every loss, in the canonical order. */
+export const LOSSES: readonly Loss[] = Object.values(LOSS_REGISTRY);
+
+/**
+ * Whether a text is a loss id.
+ *
+ * @param id The text, e.g. from a matrix spec.
+ * @returns True when {@linkcode LOSS_REGISTRY} has an entry `id`.
+ * @example
+ * ```ts
+ * import { isLossId } from "./registry.ts";
+ * isLossId("wgan-gp"); // true
+ * isLossId("wgan_gp"); // false
+ * ```
+ */
+export function isLossId(id: string): id is LossId {
+  return Object.hasOwn(LOSS_REGISTRY, id);
+}
 
 /**
  * Looks a loss up by id and applies overrides.
@@ -43,14 +71,14 @@ export const LOSS_IDS: readonly string[] = LOSSES.map((l) => l.id);
  * ```
  */
 export function getLoss(id: string, overrides: LossOverrides = {}): Loss {
-  const base = LOSSES.find((l) => l.id === id);
-  if (!base) {
+  if (!isLossId(id)) {
     throw new Error(
       `losses/registry: unknown loss "${id}" (accepted: ${
         LOSS_IDS.join(", ")
       })`,
     );
   }
+  const base: Loss = LOSS_REGISTRY[id];
   const loss: Loss = { ...base, optimizer: { ...base.optimizer } };
   if (overrides.nCritic !== undefined) {
     if (!Number.isInteger(overrides.nCritic) || overrides.nCritic < 1) {

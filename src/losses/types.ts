@@ -8,13 +8,14 @@ import type { OptimizerSpec } from "./optimizers.ts";
 
 /** A GAN loss: D and G objectives on raw scores plus training defaults. */
 export interface Loss {
-  /** Registry id. */
+  /** Registry id: the key of its `LOSS_REGISTRY` entry. */
   id: string;
   /** One-line formula, for reports. */
   description: string;
   /**
    * Whether D's score is read as a probability (minimax/ns: `d_real` is
-   * mean σ(s)); otherwise the raw score is reported.
+   * mean σ(s)); otherwise the raw score is reported. Read by the
+   * equilibrium metrics.
    */
   probability: boolean;
   /**
@@ -40,7 +41,10 @@ export interface Loss {
   nCritic: number;
   /** Default optimizer for both G and D. */
   optimizer: OptimizerSpec;
-  /** D loss at the equilibrium D = ½ (score 0 for logits, ½ for lsgan). */
+  /**
+   * D loss at the equilibrium D = ½ (score 0 for logits, ½ for lsgan); the
+   * equilibrium metrics report `d_loss_gap` against it.
+   */
   equilibriumDLoss: number;
 }
 

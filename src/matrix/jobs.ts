@@ -15,36 +15,29 @@
  * @module
  */
 import { join } from "node:path";
+import { JOBS_DIR, jobsDir, manifestPath } from "../results/layout.ts";
 import type { Cell } from "../spec/types.ts";
 import { mergeRuns } from "./merge.ts";
 import type { MergeResult } from "./merge.ts";
 import { getLoss } from "../losses/registry.ts";
+import { getVariant } from "../models/registry.ts";
 
 /** The sub-directory of `--out` that holds one results directory per cell. */
-export const JOBS_DIR = "jobs";
-
-/**
- * Relative cost of one training image per variant on the wasm backend
- * (the inverse of the images/s measured by `deno task perf`: mlp 1318,
- * cgan 866, dcgan 100, cdcgan 90, patchgan 65). Only the order matters.
- */
-const VARIANT_COST: Record<string, number> = {
-  mlp: 1,
-  cgan: 1.5,
-  dcgan: 13,
-  cdcgan: 15,
-  patchgan: 20,
-};
+export { JOBS_DIR };
 
 /**
  * A cell's estimated training cost (arbitrary units): images through the
- * networks (steps × batch × (n_critic + 1)) times the variant's cost per
- * image. Used only to start the longest cells first.
+ * networks (steps × batch × (n_critic + 1)) times the variant's registered
+ * cost per image (`costPerImage`). Used only to start the longest cells
+ * first.
  *
  * @param cell A cell of the matrix.
  * @returns A positive number; larger means longer.
  * @example
- * ```ts ignore
+ * ```ts
+ * import { estimatedCost } from "./jobs.ts";
+ * import type { Cell } from "../spec/types.ts";
+ * declare const cell: Cell; // e.g. a cell of `expandSpec(spec)`
  * estimatedCost(cell); // e.g. 768000 for mlp × ns, 6000 steps of 64
  * ```
  */
@@ -52,7 +45,7 @@ export function estimatedCost(cell: Cell): number {
   const c = cell.config;
   const nCritic = c.nCritic ?? getLoss(cell.loss).nCritic;
   return c.steps * c.batchSize * (nCritic + 1) *
-    (VARIANT_COST[cell.variant] ?? 10);
+    getVariant(cell.variant).costPerImage;
 }
 
 /** Options of {@linkcode runJobs}. */
@@ -88,7 +81,16 @@ export interface JobsResult {
  * @returns The merge result and the cells whose process failed.
  * @throws Error When `jobs` is not a positive integer, or the merge fails.
  * @example
- * ```ts ignore
+ * ```ts
+ * import { runJobs } from "./jobs.ts";
+ * import type { Cell } from "../spec/types.ts";
+ * declare const cells: Cell[]; // the matrix, e.g. from `expandSpec(spec)`
+ * // Starts `bench --shard <shard>/<count> --out <dir>`; resolves to its exit code.
+ * declare function runShard(
+ *   shard: number,
+ *   count: number,
+ *   dir: string,
+ * ): Promise<number>;
  * await runJobs({ cells, outDir: "results/quick", jobs: 2, runShard });
  * ```
  */
@@ -96,7 +98,7 @@ export async function runJobs(options: JobsOptions): Promise<JobsResult> {
   const { cells, outDir, jobs } = options;
   const log = options.log ?? ((line: string) => console.error(line));
   if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new Error(`--jobs: expected a positive integer, got ${jobs}`);
+    throw new Error(`jobs: expected a positive integer, got ${jobs}`);
   }
   // Longest first; ties keep matrix order.
   const order = cells.map((cell, index) => ({ cell, index }))
@@ -108,7 +110,7 @@ export async function runJobs(options: JobsOptions): Promise<JobsResult> {
   const worker = async () => {
     while (next < order.length) {
       const { cell, index } = order[next++];
-      const dir = join(outDir, JOBS_DIR, cell.id);
+      const dir = jobsDir(outDir, cell.id);
       const code = await options.runShard(index + 1, cells.length, dir);
       if (code !== 0) {
         failed.push({ id: cell.id, code });
@@ -122,9 +124,9 @@ export async function runJobs(options: JobsOptions): Promise<JobsResult> {
 
   const dirs: string[] = [];
   for (const { cell } of order.toSorted((a, b) => a.index - b.index)) {
-    const dir = join(outDir, JOBS_DIR, cell.id);
+    const dir = jobsDir(outDir, cell.id);
     try {
-      await Deno.stat(join(dir, "manifest.json"));
+      await Deno.stat(manifestPath(dir));
       dirs.push(dir);
     } catch {
       // The process ended before it wrote anything: nothing to merge.
@@ -132,9 +134,7 @@ export async function runJobs(options: JobsOptions): Promise<JobsResult> {
   }
   if (dirs.length === 0) {
     throw new Error(
-      `--jobs: no cell wrote a results directory under ${
-        join(outDir, JOBS_DIR)
-      }`,
+      `no cell wrote a results directory under ${jobsDir(outDir)}`,
     );
   }
   const merged = await mergeRuns(dirs, outDir);

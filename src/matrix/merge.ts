@@ -27,6 +27,14 @@ import { expandSpec } from "../spec/expand.ts";
 import type { CsvTable } from "../results/csv.ts";
 import { readCsv, writeCsvFile } from "../results/csv.ts";
 import { writeRunContactSheet } from "../results/contact_sheet.ts";
+import {
+  gridsDir,
+  MANIFEST_FILE,
+  METRICS_CSV,
+  metricsCsvPath,
+  SUMMARY_CSV,
+  summaryCsvPath,
+} from "../results/layout.ts";
 
 /** One run directory's content, as the merge needs it. */
 export interface RunData {
@@ -73,10 +81,11 @@ function checkColumns(
       a.length !== table.columns.length ||
       a.some((c, i) => c !== table.columns[i])
     ) {
+      const file = which === "metrics" ? METRICS_CSV : SUMMARY_CSV;
       throw new Error(
-        `cannot merge: ${
-          join(run.dir, `${which}.csv`)
-        } has other columns than ${join(first.dir, `${which}.csv`)}`,
+        `cannot merge: ${join(run.dir, file)} has other columns than ${
+          join(first.dir, file)
+        }`,
       );
     }
   }
@@ -90,22 +99,8 @@ function rowsOf(table: CsvTable | undefined, id: string): string[][] {
   return table.rows.filter((r) => r[k] === id);
 }
 
-/**
- * Plans a merge without touching the file system (see the module
- * documentation for the rules).
- *
- * @param runs The inputs, in priority order.
- * @returns The merged manifest and tables, and each cell's source.
- * @throws Error One line when the spec hashes differ (naming both
- *   directories) or the CSV columns differ.
- * @example
- * ```ts
- * import { planMerge } from "./merge.ts";
- * // const plan = planMerge([{ dir: "a", manifest: ma }, { dir: "b", manifest: mb }]);
- * ```
- */
-export function planMerge(runs: readonly RunData[]): MergePlan {
-  if (runs.length === 0) throw new Error("cannot merge: no run directories");
+/** Throws when the runs were not all made from the first run's spec. */
+function checkSpecs(runs: readonly RunData[]): void {
   const first = runs[0];
   for (const run of runs.slice(1)) {
     if (run.manifest.specHash !== first.manifest.specHash) {
@@ -118,12 +113,14 @@ export function planMerge(runs: readonly RunData[]): MergePlan {
       );
     }
   }
-  const metricsColumns = checkColumns(runs, "metrics");
-  const summaryColumns = checkColumns(runs, "summary");
-  const cells = expandSpec(first.manifest.spec);
-  const order = new Map(cells.map((c, i) => [c.id, i]));
+}
 
-  // Every cell id any input knows of.
+/**
+ * Every cell id any input knows of (manifest or rows), in the spec's cell
+ * order; ids the spec does not have come last, sorted.
+ */
+function cellIds(runs: readonly RunData[], cells: readonly Cell[]): string[] {
+  const order = new Map(cells.map((c, i) => [c.id, i]));
   const ids = new Set<string>();
   for (const run of runs) {
     for (const id of Object.keys(run.manifest.cells)) ids.add(id);
@@ -132,46 +129,81 @@ export function planMerge(runs: readonly RunData[]): MergePlan {
       if (table && k >= 0) { for (const r of table.rows) ids.add(r[k]); }
     }
   }
-  const sorted = [...ids].sort((a, b) => {
+  return [...ids].sort((a, b) => {
     const ia = order.get(a) ?? Infinity;
     const ib = order.get(b) ?? Infinity;
     return ia !== ib ? ia - ib : a < b ? -1 : a > b ? 1 : 0;
   });
+}
+
+/**
+ * The index of the input a cell is taken from: the first where it ended,
+ * else the first whose manifest lists it, else the first with rows for it.
+ */
+function sourceOf(runs: readonly RunData[], id: string): number {
+  let src = runs.findIndex((r) =>
+    TERMINAL.includes(r.manifest.cells[id]?.status ?? "")
+  );
+  if (src < 0) src = runs.findIndex((r) => r.manifest.cells[id]);
+  if (src < 0) {
+    src = runs.findIndex((r) =>
+      rowsOf(r.metrics, id).length + rowsOf(r.summary, id).length > 0
+    );
+  }
+  return src;
+}
+
+/** A cell's metrics rows of one run, by step, a repeated step's last row. */
+function metricsRowsOf(run: RunData, id: string): string[][] {
+  const rows = rowsOf(run.metrics, id);
+  const stepCol = run.metrics?.columns.indexOf("step") ?? -1;
+  if (stepCol < 0) return rows;
+  const byStep = new Map<string, string[]>();
+  for (const r of rows) {
+    byStep.delete(r[stepCol]);
+    byStep.set(r[stepCol], r);
+  }
+  return [...byStep.values()].sort((a, b) =>
+    Number(a[stepCol]) - Number(b[stepCol])
+  );
+}
+
+/**
+ * Plans a merge without touching the file system (see the module
+ * documentation for the rules).
+ *
+ * @param runs The inputs, in priority order.
+ * @returns The merged manifest and tables, and each cell's source.
+ * @throws Error One line when the spec hashes differ (naming both
+ *   directories) or the CSV columns differ.
+ * @example
+ * ```ts
+ * import type { Manifest } from "../results/manifest.ts";
+ * import { planMerge } from "./merge.ts";
+ * declare const a: Manifest, b: Manifest;
+ * const plan = planMerge([{ dir: "a", manifest: a }, { dir: "b", manifest: b }]);
+ * console.log(plan.sources);
+ * ```
+ */
+export function planMerge(runs: readonly RunData[]): MergePlan {
+  if (runs.length === 0) throw new Error("cannot merge: no run directories");
+  checkSpecs(runs);
+  const first = runs[0];
+  const metricsColumns = checkColumns(runs, "metrics");
+  const summaryColumns = checkColumns(runs, "summary");
+  const cells = expandSpec(first.manifest.spec);
 
   const sources: Record<string, number> = {};
   const mergedCells: Record<string, CellRecord> = {};
   const metricsRows: string[][] = [];
   const summaryRows: string[][] = [];
-  for (const id of sorted) {
-    let src = runs.findIndex((r) =>
-      TERMINAL.includes(r.manifest.cells[id]?.status ?? "")
-    );
-    if (src < 0) src = runs.findIndex((r) => r.manifest.cells[id]);
-    if (src < 0) {
-      src = runs.findIndex((r) =>
-        rowsOf(r.metrics, id).length + rowsOf(r.summary, id).length > 0
-      );
-    }
+  for (const id of cellIds(runs, cells)) {
+    const src = sourceOf(runs, id);
     sources[id] = src;
     const run = runs[src];
     const record = run.manifest.cells[id];
     if (record) mergedCells[id] = structuredClone(record);
-    const rows = rowsOf(run.metrics, id);
-    const stepCol = run.metrics?.columns.indexOf("step") ?? -1;
-    if (stepCol >= 0) {
-      const byStep = new Map<string, string[]>();
-      for (const r of rows) {
-        byStep.delete(r[stepCol]);
-        byStep.set(r[stepCol], r);
-      }
-      metricsRows.push(
-        ...[...byStep.values()].sort((a, b) =>
-          Number(a[stepCol]) - Number(b[stepCol])
-        ),
-      );
-    } else {
-      metricsRows.push(...rows);
-    }
+    metricsRows.push(...metricsRowsOf(run, id));
     const summary = rowsOf(run.summary, id);
     if (summary.length > 0) summaryRows.push(summary[summary.length - 1]);
   }
@@ -232,6 +264,50 @@ function readTable(path: string): CsvTable | undefined {
   return readCsv(path);
 }
 
+/** Reads the run directories a merge takes (each must have a manifest). */
+async function readRuns(dirs: readonly string[]): Promise<RunData[]> {
+  const runs: RunData[] = [];
+  for (const dir of dirs) {
+    const manifest = await readManifest(dir);
+    if (!manifest) {
+      throw new Error(
+        `cannot merge: ${dir} has no ${MANIFEST_FILE} (not a run directory)`,
+      );
+    }
+    runs.push({
+      dir,
+      manifest,
+      metrics: readTable(metricsCsvPath(dir)),
+      summary: readTable(summaryCsvPath(dir)),
+    });
+  }
+  return runs;
+}
+
+/**
+ * Copies each cell's grids from its source run into `outDir` (replacing
+ * what was there).
+ *
+ * @returns Whether any cell has grids.
+ */
+async function copyGrids(
+  plan: MergePlan,
+  dirs: readonly string[],
+  outDir: string,
+): Promise<boolean> {
+  let anyGrid = false;
+  for (const [id, src] of Object.entries(plan.sources)) {
+    const from = gridsDir(dirs[src], id);
+    const to = gridsDir(outDir, id);
+    if (!(await isDir(from))) continue;
+    anyGrid = true;
+    if (resolve(from) === resolve(to)) continue;
+    await Deno.remove(to, { recursive: true }).catch(() => {});
+    await copyDir(from, to);
+  }
+  return anyGrid;
+}
+
 /**
  * Merges shard result directories into `outDir` (see the module
  * documentation): `manifest.json`, `metrics.csv`, `summary.csv`,
@@ -265,44 +341,20 @@ export async function mergeRuns(
   ) {
     inputs.push(outDir);
   }
-  const runs: RunData[] = [];
-  for (const dir of inputs) {
-    const manifest = await readManifest(dir);
-    if (!manifest) {
-      throw new Error(
-        `cannot merge: ${dir} has no manifest.json (not a run directory)`,
-      );
-    }
-    runs.push({
-      dir,
-      manifest,
-      metrics: readTable(join(dir, "metrics.csv")),
-      summary: readTable(join(dir, "summary.csv")),
-    });
-  }
-  const plan = planMerge(runs);
+  const plan = planMerge(await readRuns(inputs));
 
   await Deno.mkdir(outDir, { recursive: true });
-  let anyGrid = false;
-  for (const [id, src] of Object.entries(plan.sources)) {
-    const from = join(runs[src].dir, "grids", id);
-    const to = join(outDir, "grids", id);
-    if (!(await isDir(from))) continue;
-    anyGrid = true;
-    if (resolve(from) === resolve(to)) continue;
-    await Deno.remove(to, { recursive: true }).catch(() => {});
-    await copyDir(from, to);
-  }
+  const anyGrid = await copyGrids(plan, inputs, outDir);
   if (plan.metrics) {
     writeCsvFile(
-      join(outDir, "metrics.csv"),
+      metricsCsvPath(outDir),
       plan.metrics.columns,
       plan.metrics.rows,
     );
   }
   if (plan.summary) {
     writeCsvFile(
-      join(outDir, "summary.csv"),
+      summaryCsvPath(outDir),
       plan.summary.columns,
       plan.summary.rows,
     );

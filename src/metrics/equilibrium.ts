@@ -5,8 +5,22 @@
  * @module
  */
 
-/** The loss families of DESIGN.md §3. */
-export type LossId = "minimax" | "ns" | "lsgan" | "wgan" | "wgan-gp" | "hinge";
+/**
+ * What the equilibrium statistics need to know of the loss. A loss of the
+ * registry (`getLoss(id)`) has both facts.
+ */
+export interface EquilibriumLoss {
+  /**
+   * Whether D's score reads as a probability: d_real/d_fake are then mean
+   * σ(s) (minimax, ns), else mean raw s.
+   */
+  probability: boolean;
+  /**
+   * The loss's D loss at the equilibrium D = ½ (docs/models_and_losses.md#equilibrium-values): 2 ln 2 for
+   * minimax/ns, 0.25 for lsgan, 0 for wgan/wgan-gp, 2 for hinge.
+   */
+  equilibriumDLoss: number;
+}
 
 /** Input of {@linkcode equilibrium}. */
 export interface EquilibriumInput {
@@ -16,19 +30,17 @@ export interface EquilibriumInput {
   fakeScores: ArrayLike<number>;
   /** D's raw scores on real train images (for d_auc_train); optional. */
   trainScores?: ArrayLike<number>;
-  /** The loss id; minimax/ns report probabilities σ(s) for d_real/d_fake. */
-  loss: LossId;
-  /** Override of the loss's probability flag (default: minimax/ns). */
-  probability?: boolean;
+  /** The loss's probability flag and equilibrium D loss. */
+  loss: EquilibriumLoss;
   /** Mean D loss over the interval (NaN when unknown). */
   dLoss?: number;
 }
 
 /** Output of {@linkcode equilibrium}; fields named as the CSV columns. */
 export interface EquilibriumStats {
-  /** Mean σ(s_r) (minimax/ns) or mean raw s_r. */
+  /** Mean σ(s_r) (probability losses) or mean raw s_r. */
   d_real: number;
-  /** Mean σ(s_f) (minimax/ns) or mean raw s_f. */
+  /** Mean σ(s_f) (probability losses) or mean raw s_f. */
   d_fake: number;
   /** ROC AUC of raw scores, real test (positive) vs fake; ties count ½. */
   d_auc: number;
@@ -38,40 +50,8 @@ export interface EquilibriumStats {
   eq_gap: number;
   /** mean s_r − mean s_f. */
   w_estimate: number;
-  /** dLoss − the loss's value at D = ½ ({@linkcode equilibriumDLoss}). */
+  /** dLoss − the loss's value at D = ½ (`equilibriumDLoss`). */
   d_loss_gap: number;
-}
-
-/**
- * The D loss at the equilibrium D = ½ (DESIGN.md §3 definitions): 2 ln 2
- * for minimax/ns (σ(s) = ½), 0.25 for lsgan (s = ½ with the ½ factors),
- * 0 for wgan/wgan-gp, 2 for hinge (s = 0).
- *
- * @param loss The loss id.
- * @returns The equilibrium D loss.
- * @example
- * ```ts
- * import { equilibriumDLoss } from "./equilibrium.ts";
- * equilibriumDLoss("hinge"); // 2
- * ```
- */
-export function equilibriumDLoss(loss: LossId): number {
-  switch (loss) {
-    case "minimax":
-    case "ns":
-      return 2 * Math.LN2;
-    case "lsgan":
-      return 0.25;
-    case "wgan":
-    case "wgan-gp":
-      return 0;
-    case "hinge":
-      return 2;
-    default:
-      throw new Error(
-        `src/metrics/equilibrium.ts: unknown loss '${loss}' (expected minimax, ns, lsgan, wgan, wgan-gp or hinge)`,
-      );
-  }
 }
 
 /**
@@ -84,9 +64,12 @@ export function equilibriumDLoss(loss: LossId): number {
  * @returns P(s_pos > s_neg) + ½ P(s_pos = s_neg).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rocAuc } from "./equilibrium.ts";
- * rocAuc([2, 3], [0, 1]); // 1
- * rocAuc([1, 1], [1, 1]); // 0.5
+ * assert.equal(rocAuc([2, 3], [0, 1]), 1);
+ * assert.equal(rocAuc([1, 1], [1, 1]), 0.5);
+ * assert.equal(rocAuc([0, 2], [1]), 0.5);
+ * assert.throws(() => rocAuc([], [1]), /both classes/);
  * ```
  */
 export function rocAuc(
@@ -97,7 +80,7 @@ export function rocAuc(
   const nn = negative.length;
   if (np === 0 || nn === 0) {
     throw new Error(
-      `src/metrics/equilibrium.ts: AUC needs scores of both classes, got ${np} positive and ${nn} negative`,
+      `rocAuc: AUC needs scores of both classes, got ${np} positive and ${nn} negative`,
     );
   }
   const all = new Float64Array(np + nn);
@@ -106,7 +89,7 @@ export function rocAuc(
   for (let i = 0; i < all.length; i++) {
     if (Number.isNaN(all[i])) {
       throw new Error(
-        `src/metrics/equilibrium.ts: AUC got a NaN score at index ${i}`,
+        `rocAuc: AUC got a NaN score at index ${i}`,
       );
     }
   }
@@ -138,34 +121,47 @@ function mean(values: ArrayLike<number>, f: (v: number) => number): number {
 }
 
 /**
- * Discriminator equilibrium statistics from D's raw scores (DESIGN.md §4).
+ * Discriminator equilibrium statistics from D's raw scores (docs/metrics.md#discriminator-equilibrium).
  *
- * @param input Scores, loss id and the interval's mean D loss.
+ * @param input Scores, the loss's facts and the interval's mean D loss.
  * @returns The statistics, named as the metrics columns.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { equilibrium } from "./equilibrium.ts";
+ * // The facts of the `ns` loss (`getLoss("ns")` has the same two fields).
+ * const ns = { probability: true, equilibriumDLoss: 2 * Math.LN2 };
  * const eq = equilibrium({
- *   realScores: [1.2, 0.4, 2.0],
- *   fakeScores: [-0.5, 0.1, -1.0],
- *   trainScores: [1.5, 0.9, 2.2],
- *   loss: "ns",
- *   dLoss: 1.1,
+ *   realScores: [0, 0],
+ *   fakeScores: [0, 0],
+ *   trainScores: [1, 2],
+ *   loss: ns,
+ *   dLoss: 2 * Math.LN2,
  * });
- * eq.d_auc; // 1
+ * assert.deepEqual(eq, {
+ *   d_real: 0.5, // σ(0)
+ *   d_fake: 0.5,
+ *   d_auc: 0.5,
+ *   d_auc_train: 1,
+ *   eq_gap: 0,
+ *   w_estimate: 0,
+ *   d_loss_gap: 0,
+ * });
+ * const wgan = { probability: false, equilibriumDLoss: 0 };
+ * const w = equilibrium({ realScores: [3, 5], fakeScores: [-1, 1], loss: wgan });
+ * assert.equal(w.d_real, 4); // raw scores
+ * assert.equal(w.w_estimate, 4);
+ * assert.ok(Number.isNaN(w.d_loss_gap)); // no D loss given
  * ```
  */
 export function equilibrium(input: EquilibriumInput): EquilibriumStats {
   const { realScores, fakeScores, trainScores, loss } = input;
-  const eqLoss = equilibriumDLoss(loss);
-  const probability = input.probability ??
-    (loss === "minimax" || loss === "ns");
   const dAuc = rocAuc(realScores, fakeScores);
   const dAucTrain = trainScores && trainScores.length > 0
     ? rocAuc(trainScores, fakeScores)
     : NaN;
   const raw = (v: number) => v;
-  const f = probability ? sigmoid : raw;
+  const f = loss.probability ? sigmoid : raw;
   const dLoss = input.dLoss ?? NaN;
   return {
     d_real: mean(realScores, f),
@@ -174,6 +170,6 @@ export function equilibrium(input: EquilibriumInput): EquilibriumStats {
     d_auc_train: dAucTrain,
     eq_gap: 2 * Math.abs(dAuc - 0.5),
     w_estimate: mean(realScores, raw) - mean(fakeScores, raw),
-    d_loss_gap: dLoss - eqLoss,
+    d_loss_gap: dLoss - loss.equilibriumDLoss,
   };
 }

@@ -35,9 +35,12 @@ export interface FeatureStats {
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { featureStats } from "./fid.ts";
+ * import assert from "node:assert/strict";
  * await tf.ready();
  * const x = tf.tensor2d([[0, 1], [2, 3], [4, 8]]);
- * const stats = await featureStats(x); // stats.mu = [2, 4]
+ * const stats = await featureStats(x);
+ * assert.deepEqual(Array.from(stats.mu), [2, 4]);
+ * assert.deepEqual([stats.n, stats.d], [3, 2]);
  * x.dispose();
  * ```
  */
@@ -181,11 +184,13 @@ function traceSqrtProductEigen(
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { featureStats, fidFromStats } from "./fid.ts";
+ * import assert from "node:assert/strict";
  * await tf.ready();
  * const real = tf.randomNormal([200, 8], 0, 1, "float32", 1) as tf.Tensor2D;
  * const fake = tf.randomNormal([200, 8], 1, 1, "float32", 2) as tf.Tensor2D;
  * const realStats = await featureStats(real); // compute once, reuse
- * const value = fidFromStats(realStats, await featureStats(fake)); // ≈ 8
+ * const value = fidFromStats(realStats, await featureStats(fake));
+ * assert.ok(value > 6 && value < 10, `${value}`); // ≈ 8 × 1² (mean shift)
  * tf.dispose([real, fake]);
  * ```
  */
@@ -243,9 +248,11 @@ export function fidFromStats(
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { fid } from "./fid.ts";
+ * import assert from "node:assert/strict";
  * await tf.ready();
  * const a = tf.randomNormal([500, 16], 0, 1, "float32", 1) as tf.Tensor2D;
- * const value = await fid(a, a); // ≈ 0
+ * const value = await fid(a, a);
+ * assert.ok(Math.abs(value) < 1e-6, `${value}`); // 0 up to rounding
  * a.dispose();
  * ```
  */

@@ -26,8 +26,9 @@ export interface MeanStd {
  * @returns `{ mean, std }` with std = sqrt(mean((v − mean)²)).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanStd } from "./inception_score.ts";
- * meanStd([1, 3]); // { mean: 2, std: 1 }
+ * assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1 });
  * ```
  */
 export function meanStd(values: ArrayLike<number>): MeanStd {
@@ -54,9 +55,12 @@ export function meanStd(values: ArrayLike<number>): MeanStd {
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
  * import { inceptionScore } from "./inception_score.ts";
+ * import assert from "node:assert/strict";
  * await tf.ready();
  * const p = tf.oneHot(tf.tensor1d([0, 1, 0, 1], "int32"), 2) as tf.Tensor2D;
- * const { mean } = await inceptionScore(p, { splits: 2 }); // 2
+ * const { mean, std } = await inceptionScore(p, { splits: 2 });
+ * // Confident and balanced over 2 classes: the maximum, 2.
+ * assert.ok(Math.abs(mean - 2) < 1e-6 && std < 1e-6);
  * p.dispose();
  * ```
  */

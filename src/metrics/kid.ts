@@ -31,8 +31,12 @@ export interface KidOptions {
  * @returns Per subset, the row indices into A and into B.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kidSubsets } from "./kid.ts";
- * const [{ a, b }] = kidSubsets(10, 10, 1, 5, 0); // 5 distinct rows each
+ * const [{ a, b }] = kidSubsets(10, 10, 1, 5, 0);
+ * assert.equal(new Set(a).size, 5); // 5 distinct rows each
+ * assert.equal(new Set(b).size, 5);
+ * assert.ok(a.every((i) => i >= 0 && i < 10));
  * ```
  */
 export function kidSubsets(
@@ -78,11 +82,15 @@ export function kidSubsets(
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import assert from "node:assert/strict";
  * import { kid } from "./kid.ts";
  * await tf.ready();
  * const a = tf.randomNormal([100, 8], 0, 1, "float32", 1) as tf.Tensor2D;
  * const b = tf.randomNormal([100, 8], 1, 1, "float32", 2) as tf.Tensor2D;
  * const { mean } = await kid(a, b, { subsets: 10, subsetSize: 50, seed: 0 });
+ * const same = await kid(a, a, { subsets: 10, subsetSize: 50, seed: 0 });
+ * // Shifted means stand far above the same-distribution value (≈ 0).
+ * assert.ok(mean > 5 && Math.abs(same.mean) < 0.5, `${mean}, ${same.mean}`);
  * tf.dispose([a, b]);
  * ```
  */

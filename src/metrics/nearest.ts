@@ -28,11 +28,12 @@ export interface NearestOptions {
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import assert from "node:assert/strict";
  * import { nearestNeighbours } from "./nearest.ts";
  * await tf.ready();
  * const pool = tf.tensor2d([[0, 0], [1, 1], [5, 5]]);
  * const q = tf.tensor2d([[4, 4.5], [0.2, 0]]);
- * await nearestNeighbours(q, pool); // Int32Array [2, 0]
+ * assert.deepEqual(Array.from(await nearestNeighbours(q, pool)), [2, 0]);
  * tf.dispose([pool, q]);
  * ```
  */
@@ -106,11 +107,15 @@ export interface NearestFidelity {
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import assert from "node:assert/strict";
  * import { psnrSsimNearest } from "./nearest.ts";
  * await tf.ready();
  * const pool = tf.randomUniform([20, 16, 16, 1], 0, 1, "float32", 1) as tf.Tensor4D;
  * const fakes = tf.slice(pool, 3, 2) as tf.Tensor4D; // exact copies
- * const r = await psnrSsimNearest(fakes, pool); // r.ssim = 1, r.indices = [3, 4]
+ * const r = await psnrSsimNearest(fakes, pool);
+ * assert.deepEqual(Array.from(r.indices), [3, 4]);
+ * assert.ok(Math.abs(r.ssim - 1) < 1e-6);
+ * assert.equal(r.psnr, Infinity);
  * tf.dispose([pool, fakes]);
  * ```
  */

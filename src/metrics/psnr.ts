@@ -25,11 +25,13 @@ export interface PsnrOptions {
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import assert from "node:assert/strict";
  * import { psnr } from "./psnr.ts";
  * await tf.ready();
  * const a = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
  * const b = tf.fill([1, 4, 4, 1], 0.1) as tf.Tensor4D;
- * const [value] = await psnr(a, b); // 20 dB (MSE = 0.01)
+ * const [value] = await psnr(a, b);
+ * assert.ok(Math.abs(value - 20) < 1e-4, `${value}`); // 20 dB (MSE = 0.01)
  * tf.dispose([a, b]);
  * ```
  */

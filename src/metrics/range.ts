@@ -15,10 +15,12 @@ import * as tf from "@tensorflow/tfjs-core";
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import assert from "node:assert/strict";
  * import { toUnitRange } from "./range.ts";
  * await tf.ready();
  * const x = tf.tensor1d([-1, 0, 1]);
- * const y = toUnitRange(x); // [0, 0.5, 1]
+ * const y = toUnitRange(x);
+ * assert.deepEqual(Array.from(y.dataSync()), [0, 0.5, 1]);
  * tf.dispose([x, y]);
  * ```
  */

@@ -106,10 +106,13 @@ export function ssimTensor(
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import assert from "node:assert/strict";
  * import { ssim } from "./ssim.ts";
  * await tf.ready();
  * const a = tf.randomUniform([2, 16, 16, 3], 0, 1, "float32", 7) as tf.Tensor4D;
- * const values = await ssim(a, a); // [1, 1]
+ * const values = await ssim(a, a);
+ * assert.equal(values.length, 2);
+ * for (const v of values) assert.ok(Math.abs(v - 1) < 1e-6, `${v}`);
  * a.dispose();
  * ```
  */

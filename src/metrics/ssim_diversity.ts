@@ -31,8 +31,15 @@ export interface SsimDiversityOptions {
  * @returns The first and second image index of each pair.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diversityPairs } from "./ssim_diversity.ts";
- * const { first, second } = diversityPairs(10, 5, 0); // first[k] !== second[k]
+ * const { first, second } = diversityPairs(10, 5, 0);
+ * assert.equal(first.length, 5);
+ * first.forEach((i, k) => assert.notEqual(i, second[k])); // distinct images
+ * // With labels, both images of a pair share a class.
+ * const labels = [0, 1, 0, 1, 0, 1];
+ * const same = diversityPairs(6, 20, 0, labels);
+ * same.first.forEach((i, k) => assert.equal(labels[i], labels[same.second[k]]));
  * ```
  */
 export function diversityPairs(
@@ -93,10 +100,12 @@ export function diversityPairs(
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import "@tensorflow/tfjs-backend-cpu";
+ * import assert from "node:assert/strict";
  * import { ssimDiversity } from "./ssim_diversity.ts";
  * await tf.ready();
  * const same = tf.ones([8, 16, 16, 1]) as tf.Tensor4D;
- * await ssimDiversity(same, { pairs: 10, seed: 1 }); // 1 (collapsed)
+ * const value = await ssimDiversity(same, { pairs: 10, seed: 1 });
+ * assert.ok(Math.abs(value - 1) < 1e-6); // identical images: collapsed
  * same.dispose();
  * ```
  */

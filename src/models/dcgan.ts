@@ -7,23 +7,8 @@
  *
  * @module
  */
-import { ParamStore } from "./layers/param_store.ts";
-import {
-  checkBuild,
-  makeDiscriminator,
-  makeGenerator,
-  normSubstitution,
-  widthScaler,
-  widthSubstitution,
-} from "./_common.ts";
-import {
-  dcganDiscriminator,
-  dcganGenerator,
-  supports32,
-} from "./_dcgan_parts.ts";
-import type { BuildOptions, BuiltModels, Variant } from "./types.ts";
-
-const Z_DIM = 100;
+import { dcganFamily } from "./_dcgan_family.ts";
+import type { Variant } from "./types.ts";
 
 /**
  * The `dcgan` variant.
@@ -36,48 +21,8 @@ const Z_DIM = 100;
  * });
  * ```
  */
-export const dcgan: Variant = {
+export const dcgan: Variant = dcganFamily({
   id: "dcgan",
   conditional: false,
-  defaultCriticNorm: "batchnorm",
-  supportsText: "32×32×1 and 32×32×3",
-  supports: supports32,
-  build(opts: BuildOptions): BuiltModels {
-    checkBuild(dcgan, opts);
-    const { shape, seed, criticNorm, scope = "" } = opts;
-    const W = widthScaler(opts);
-    const gs = new ParamStore("G", seed, scope);
-    const ds = new ParamStore("D", seed, scope);
-    const gBody = dcganGenerator(gs, Z_DIM, shape.channels, W);
-    const dBody = dcganDiscriminator(ds, shape.channels, criticNorm, W);
-    return {
-      generator: makeGenerator(
-        gs,
-        Z_DIM,
-        (z, _labels, training) => gBody.apply(z, training),
-      ),
-      discriminator: makeDiscriminator(
-        ds,
-        (x, _labels, training) => dBody.apply(x, training),
-      ),
-      config: {
-        variant: "dcgan",
-        shape: { ...shape },
-        numClasses: 0,
-        zDim: Z_DIM,
-        criticNorm,
-        dOutput: "score",
-        generatorLayers: gBody.layers,
-        discriminatorLayers: dBody.layers,
-        parameters: {
-          generator: gs.parameterCount(),
-          discriminator: ds.parameterCount(),
-        },
-        substitutions: [
-          ...normSubstitution("batchnorm", criticNorm),
-          ...widthSubstitution(opts),
-        ],
-      },
-    };
-  },
-};
+  critic: "dcgan",
+});

@@ -5,23 +5,8 @@
  *
  * @module
  */
-import { ParamStore } from "./layers/param_store.ts";
-import {
-  checkBuild,
-  makeDiscriminator,
-  makeGenerator,
-  normSubstitution,
-  widthScaler,
-  widthSubstitution,
-} from "./_common.ts";
-import {
-  dcganGenerator,
-  patchDiscriminator,
-  supports32,
-} from "./_dcgan_parts.ts";
-import type { BuildOptions, BuiltModels, Variant } from "./types.ts";
-
-const Z_DIM = 100;
+import { dcganFamily } from "./_dcgan_family.ts";
+import type { Variant } from "./types.ts";
 
 /**
  * The `patchgan` variant.
@@ -35,48 +20,8 @@ const Z_DIM = 100;
  * config.dOutput; // { patch: [6, 6] }
  * ```
  */
-export const patchgan: Variant = {
+export const patchgan: Variant = dcganFamily({
   id: "patchgan",
   conditional: false,
-  defaultCriticNorm: "batchnorm",
-  supportsText: "32×32×1 and 32×32×3",
-  supports: supports32,
-  build(opts: BuildOptions): BuiltModels {
-    checkBuild(patchgan, opts);
-    const { shape, seed, criticNorm, scope = "" } = opts;
-    const W = widthScaler(opts);
-    const gs = new ParamStore("G", seed, scope);
-    const ds = new ParamStore("D", seed, scope);
-    const gBody = dcganGenerator(gs, Z_DIM, shape.channels, W);
-    const dBody = patchDiscriminator(ds, shape.channels, criticNorm, W);
-    return {
-      generator: makeGenerator(
-        gs,
-        Z_DIM,
-        (z, _labels, training) => gBody.apply(z, training),
-      ),
-      discriminator: makeDiscriminator(
-        ds,
-        (x, _labels, training) => dBody.apply(x, training),
-      ),
-      config: {
-        variant: "patchgan",
-        shape: { ...shape },
-        numClasses: 0,
-        zDim: Z_DIM,
-        criticNorm,
-        dOutput: { patch: dBody.patch },
-        generatorLayers: gBody.layers,
-        discriminatorLayers: dBody.layers,
-        parameters: {
-          generator: gs.parameterCount(),
-          discriminator: ds.parameterCount(),
-        },
-        substitutions: [
-          ...normSubstitution("batchnorm", criticNorm),
-          ...widthSubstitution(opts),
-        ],
-      },
-    };
-  },
-};
+  critic: "patch",
+});

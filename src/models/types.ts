@@ -1,20 +1,14 @@
 /**
- * Shared types of the GAN variants: image shapes, modules (parameter
- * containers), generators, discriminators and the variant descriptor.
+ * Shared types of the GAN variants: modules (parameter containers),
+ * generators, discriminators, the variant descriptor and its registry entry.
  *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
+import type { ImageShape } from "../data/types.ts";
 
-/** Shape of one image (NHWC without N). */
-export interface ImageShape {
-  /** Rows. */
-  height: number;
-  /** Columns. */
-  width: number;
-  /** Channels (1 grey, 3 RGB). */
-  channels: number;
-}
+// The image shape is the data layer's; re-exported for the models' users.
+export type { ImageShape };
 
 /** Normalisation used inside a discriminator / critic. */
 export type CriticNorm = "batchnorm" | "layernorm" | "none";
@@ -166,4 +160,17 @@ export interface Variant {
    * @returns The models and their config.
    */
   build(opts: BuildOptions): BuiltModels;
+}
+
+/**
+ * A variant as registered: the architecture plus the facts the harness
+ * reads about it (see `VARIANT_REGISTRY`).
+ */
+export interface VariantEntry extends Variant {
+  /**
+   * Relative training cost of one image (the inverse of the measured
+   * images/s, in arbitrary units; only the order between variants matters).
+   * Decides which cells `bench --jobs` starts first.
+   */
+  costPerImage: number;
 }

@@ -1,5 +1,5 @@
 /**
- * Reading a results directory (DESIGN.md §6) for `compare` and `report`,
+ * Reading a results directory (docs/outputs.md#results-directory) for `compare` and `report`,
  * and aggregating its cells over seeds: the final row of each cell
  * (`summary.csv`) grouped by (data set, variant, loss), each metric as
  * mean, sample standard deviation (N − 1) and n over the seeds with a
@@ -8,11 +8,17 @@
  *
  * @example
  * ```ts
- * import { groupCells, loadRun, metricStats } from "./aggregate.ts";
- * const run = await loadRun("results/smoke");
- * for (const g of groupCells(run.summary)) {
- *   console.log(g.key, metricStats(g, "fid").mean);
- * }
+ * import { groupCells, metricStats } from "./aggregate.ts";
+ * import assert from "node:assert/strict";
+ * const row = { dataset: "mnist", variant: "mlp", loss: "ns", status: "finished" };
+ * const [group] = groupCells([
+ *   { ...row, cell: "mnist-mlp-ns-s0", seed: "0", fid: "30" },
+ *   { ...row, cell: "mnist-mlp-ns-s1", seed: "1", fid: "34" },
+ *   { ...row, cell: "mnist-mlp-ns-s2", seed: "2", status: "diverged", fid: "" },
+ * ]);
+ * assert.equal(group.key, "mnist/mlp/ns");
+ * assert.equal(group.diverged, 1);
+ * assert.equal(metricStats(group, "fid").mean, 32);
  * ```
  *
  * @module
@@ -23,7 +29,10 @@ import { readManifest } from "../results/manifest.ts";
 import { expandSpec } from "../spec/expand.ts";
 import type { CellConfig } from "../spec/types.ts";
 import { csvRecords, readCsv } from "../results/csv.ts";
+import { metricsCsvPath, summaryCsvPath } from "../results/layout.ts";
 import { mean, std } from "./stats.ts";
+import { ReportInputError } from "./errors.ts";
+import { errorText } from "../util/errors.ts";
 
 /** A results directory as read by {@linkcode loadRun}. */
 export interface RunData {
@@ -35,7 +44,10 @@ export interface RunData {
   summary: Record<string, string>[];
   /** The header of `summary.csv`. */
   summaryColumns: string[];
-  /** Resolved settings of every cell of the spec, by cell id. */
+  /**
+   * Settings of every cell, by cell id: as recorded in the manifest, else
+   * as the spec expands today (see {@linkcode cellConfigs}).
+   */
   configs: Map<string, CellConfig>;
 }
 
@@ -74,13 +86,26 @@ export interface MetricStats {
  *
  * @param dir The results directory.
  * @returns Its manifest, summary rows and per-cell settings.
- * @throws Error One line naming the directory when it is missing or is not
- *   a results directory.
+ * @throws ReportInputError One line naming the directory (or file) when it
+ *   is missing or is not a results directory.
  * @example
  * ```ts
  * import { loadRun } from "./aggregate.ts";
- * const run = await loadRun("results/smoke");
- * run.summary.length; // one row per finished or diverged cell
+ * import { newManifest, writeManifest } from "../results/manifest.ts";
+ * import { writeCsvFile } from "../results/csv.ts";
+ * import { parseSpec } from "../spec/spec.ts";
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * await assert.rejects(loadRun(dir), /not a results directory \(no manifest\.json\)/);
+ * const spec = parseSpec({ name: "demo", datasets: ["mnist"], variants: ["mlp"], losses: ["ns"], seeds: [0] }, "demo");
+ * await writeManifest(dir, newManifest(spec));
+ * writeCsvFile(`${dir}/summary.csv`, ["cell", "dataset", "variant", "loss", "seed", "fid"], [
+ *   ["mnist-mlp-ns-s0", "mnist", "mlp", "ns", 0, 31.5],
+ * ]);
+ * const run = await loadRun(dir);
+ * assert.equal(run.summary[0].fid, "31.5");
+ * assert.equal(typeof run.configs.get("mnist-mlp-ns-s0")?.steps, "number"); // from the spec
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadRun(dir: string): Promise<RunData> {
@@ -88,36 +113,92 @@ export async function loadRun(dir: string): Promise<RunData> {
   try {
     info = await Deno.stat(dir);
   } catch {
-    throw new Error(`${dir}: no such directory`);
+    throw new ReportInputError(`${dir}: no such directory`);
   }
-  if (!info.isDirectory) throw new Error(`${dir}: not a directory`);
-  const manifest = await readManifest(dir);
+  if (!info.isDirectory) throw new ReportInputError(`${dir}: not a directory`);
+  const manifest = await asInputError(() => readManifest(dir));
   if (!manifest) {
-    throw new Error(`${dir}: not a results directory (no manifest.json)`);
+    throw new ReportInputError(
+      `${dir}: not a results directory (no manifest.json)`,
+    );
   }
-  const summaryPath = join(dir, "summary.csv");
+  const summaryPath = summaryCsvPath(dir);
   try {
     await Deno.stat(summaryPath);
   } catch {
-    throw new Error(`${dir}: not a results directory (no summary.csv)`);
+    throw new ReportInputError(
+      `${dir}: not a results directory (no summary.csv)`,
+    );
   }
-  const table = readCsv(summaryPath);
+  const table = await asInputError(() => readCsv(summaryPath));
   for (const column of ["cell", "dataset", "variant", "loss", "seed"]) {
     if (!table.columns.includes(column)) {
-      throw new Error(`${summaryPath}: no '${column}' column`);
+      throw new ReportInputError(`${summaryPath}: no '${column}' column`);
     }
-  }
-  const configs = new Map<string, CellConfig>();
-  for (const cell of expandSpec(manifest.spec)) {
-    configs.set(cell.id, cell.config);
   }
   return {
     dir,
     manifest,
     summary: csvRecords(table),
     summaryColumns: table.columns,
-    configs,
+    configs: cellConfigs(manifest),
   };
+}
+
+/** Runs `read`, turning what it throws into a {@linkcode ReportInputError}. */
+async function asInputError<T>(read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    throw new ReportInputError(errorText(e));
+  }
+}
+
+/**
+ * The settings of every cell of a run: the config the runner recorded in
+ * the cell's manifest record (`cells[id].config`), which is what the cell
+ * ran with. A cell with no recorded config (a manifest from before configs
+ * were recorded, or a cell that never finished) falls back to expanding the
+ * manifest's spec, which resolves with today's built-in defaults and so may
+ * differ from what an old run used.
+ *
+ * @param manifest The run's manifest.
+ * @returns The settings by cell id: the spec's cells, and any recorded cell
+ *   the spec no longer expands to.
+ * @example
+ * ```ts
+ * import { cellConfigs } from "./aggregate.ts";
+ * import { newManifest } from "../results/manifest.ts";
+ * import { parseSpec } from "../spec/spec.ts";
+ * import type { CellConfig } from "../spec/types.ts";
+ * import assert from "node:assert/strict";
+ * const spec = parseSpec({
+ *   name: "demo", datasets: ["mnist"], variants: ["mlp"], losses: ["ns", "hinge"], seeds: [0],
+ *   defaults: { steps: 12 },
+ * }, "demo");
+ * const manifest = newManifest(spec);
+ * const expanded = cellConfigs(manifest).get("mnist-mlp-ns-s0")!;
+ * assert.equal(expanded.steps, 12);
+ * const recorded: CellConfig = { ...expanded, steps: 16 };
+ * manifest.cells["mnist-mlp-ns-s0"] = { status: "finished", config: recorded };
+ * assert.equal(cellConfigs(manifest).get("mnist-mlp-ns-s0")!.steps, 16);
+ * assert.equal(cellConfigs(manifest).get("mnist-mlp-hinge-s0")!.steps, 12);
+ * ```
+ */
+export function cellConfigs(manifest: Manifest): Map<string, CellConfig> {
+  const configs = new Map<string, CellConfig>();
+  for (const cell of expandSpec(manifest.spec)) {
+    configs.set(cell.id, cell.config);
+  }
+  for (const [id, record] of Object.entries(manifest.cells)) {
+    const config = record.config;
+    if (
+      typeof config === "object" && config !== null && !Array.isArray(config)
+    ) {
+      configs.set(id, config as CellConfig);
+    }
+  }
+  return configs;
 }
 
 /**
@@ -128,11 +209,12 @@ export async function loadRun(dir: string): Promise<RunData> {
  * @example
  * ```ts
  * import { loadMetricsRows } from "./aggregate.ts";
- * const rows = loadMetricsRows("results/smoke");
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(loadMetricsRows("/tmp/ganbench-no-such-run"), []); // no file: no rows
  * ```
  */
 export function loadMetricsRows(dir: string): Record<string, string>[] {
-  const path = join(dir, "metrics.csv");
+  const path = metricsCsvPath(dir);
   try {
     Deno.statSync(path);
   } catch {
@@ -149,7 +231,8 @@ export function loadMetricsRows(dir: string): Record<string, string>[] {
  * @example
  * ```ts
  * import { groupKey } from "./aggregate.ts";
- * groupKey({ dataset: "mnist", variant: "mlp", loss: "ns" }); // "mnist/mlp/ns"
+ * import assert from "node:assert/strict";
+ * assert.equal(groupKey({ dataset: "mnist", variant: "mlp", loss: "ns" }), "mnist/mlp/ns");
  * ```
  */
 export function groupKey(row: Readonly<Record<string, string>>): string {
@@ -165,11 +248,13 @@ export function groupKey(row: Readonly<Record<string, string>>): string {
  * @example
  * ```ts
  * import { groupCells } from "./aggregate.ts";
+ * import assert from "node:assert/strict";
  * const groups = groupCells([
  *   { cell: "m-mlp-ns-s0", dataset: "m", variant: "mlp", loss: "ns", seed: "0", status: "finished", fid: "3" },
  *   { cell: "m-mlp-ns-s1", dataset: "m", variant: "mlp", loss: "ns", seed: "1", status: "finished", fid: "5" },
  * ]);
- * groups[0].seeds; // [0, 1]
+ * assert.deepEqual(groups[0].seeds, [0, 1]);
+ * assert.equal(groups.length, 1);
  * ```
  */
 export function groupCells(
@@ -206,7 +291,10 @@ export function groupCells(
  * @example
  * ```ts
  * import { parseNumber } from "./aggregate.ts";
- * parseNumber("1.5"); // 1.5
+ * import assert from "node:assert/strict";
+ * assert.equal(parseNumber("1.5"), 1.5);
+ * assert.ok(Number.isNaN(parseNumber("inf")));
+ * assert.ok(Number.isNaN(parseNumber("")));
  * ```
  */
 export function parseNumber(field: string | undefined): number {
@@ -225,10 +313,14 @@ export function parseNumber(field: string | undefined): number {
  * @example
  * ```ts
  * import { metricStats } from "./aggregate.ts";
- * metricStats({
+ * import assert from "node:assert/strict";
+ * const stats = metricStats({
  *   key: "m/mlp/ns", dataset: "m", variant: "mlp", loss: "ns", seeds: [0, 1], diverged: 0,
  *   rows: [{ status: "finished", fid: "3" }, { status: "finished", fid: "5" }],
- * }, "fid").mean; // 4
+ * }, "fid");
+ * assert.deepEqual(stats.values, [3, 5]);
+ * assert.equal(stats.mean, 4);
+ * assert.equal(stats.n, 2);
  * ```
  */
 export function metricStats(group: CellGroup, metric: string): MetricStats {

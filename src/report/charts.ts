@@ -7,11 +7,12 @@
  * @example
  * ```ts
  * import { lineChartSvg } from "./charts.ts";
+ * import assert from "node:assert/strict";
  * const svg = await lineChartSvg(
  *   [{ x: 0, y: 3, series: "mlp ns", seed: "0" }, { x: 10, y: 2, series: "mlp ns", seed: "0" }],
  *   { title: "FID", xTitle: "step", yTitle: "fid" },
  * );
- * svg.startsWith("<svg"); // true
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  *
  * @module
@@ -20,6 +21,7 @@ import * as vega from "vega";
 import { compile } from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
 import { parseNumber } from "./aggregate.ts";
+import { betterOf } from "../results/columns.ts";
 
 /** One point of a line chart. */
 export interface LinePoint {
@@ -57,7 +59,10 @@ export interface LineChartOptions {
  * @example
  * ```ts
  * import { lineChartSpec } from "./charts.ts";
- * lineChartSpec([], { title: "FID", xTitle: "step", yTitle: "fid" }).mark; // { type: "line", point: true, ... }
+ * import assert from "node:assert/strict";
+ * const spec = lineChartSpec([], { title: "FID", xTitle: "step", yTitle: "fid" });
+ * assert.ok("mark" in spec); // a single view, not a facet or a layer
+ * assert.deepEqual(spec.title, { text: "FID", anchor: "start", fontSize: 14 });
  * ```
  */
 export function lineChartSpec(
@@ -142,7 +147,9 @@ function prefixIds(svg: string, prefix: string): string {
  * @example
  * ```ts
  * import { lineChartSvg } from "./charts.ts";
+ * import assert from "node:assert/strict";
  * const svg = await lineChartSvg([], { title: "empty", xTitle: "step", yTitle: "fid" });
+ * assert.ok(svg.startsWith("<svg") && svg.endsWith("</svg>"));
  * ```
  */
 export async function lineChartSvg(
@@ -173,8 +180,11 @@ export interface MetricChart {
 
 /** The curves the HTML report draws: metric and title. */
 export const CURVE_METRICS: readonly { metric: string; title: string }[] = [
-  { metric: "fid", title: "FID (lower is better)" },
-  { metric: "is_mean", title: "Inception Score (higher is better)" },
+  { metric: "fid", title: `FID (${betterOf("fid")} is better)` },
+  {
+    metric: "is_mean",
+    title: `Inception Score (${betterOf("is_mean")} is better)`,
+  },
   { metric: "eq_gap", title: "Equilibrium gap 2·|d_auc − 0.5|" },
   { metric: "d_loss", title: "D loss (mean over the interval)" },
   { metric: "g_loss", title: "G loss (mean over the interval)" },
@@ -191,9 +201,14 @@ export const CURVE_METRICS: readonly { metric: string; title: string }[] = [
  * @returns One chart per data set × metric that has data.
  * @example
  * ```ts
- * import { loadMetricsRows } from "./aggregate.ts";
  * import { curveCharts } from "./charts.ts";
- * const charts = await curveCharts(loadMetricsRows("results/smoke"));
+ * import assert from "node:assert/strict";
+ * const row = { dataset: "mnist", variant: "mlp", loss: "ns", seed: "0" };
+ * const charts = await curveCharts([
+ *   { ...row, step: "4", fid: "90", d_loss: "1.3" },
+ *   { ...row, step: "8", fid: "60", d_loss: "nan" },
+ * ]);
+ * assert.deepEqual(charts.map((c) => [c.metric, c.lines]), [["fid", 1], ["d_loss", 1]]);
  * ```
  */
 export async function curveCharts(

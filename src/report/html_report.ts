@@ -7,17 +7,18 @@
  * @example
  * ```ts
  * import { renderHtmlReport } from "./html_report.ts";
+ * import assert from "node:assert/strict";
  * const html = renderHtmlReport({
  *   title: "smoke", meta: [], sections: [], contactSheet: undefined, definitions: [],
  * });
- * html.startsWith("<!doctype html>"); // true
+ * assert.ok(html.startsWith("<!doctype html>"));
  * ```
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import type { DatasetTable } from "./tables.ts";
-import { htmlEscape, htmlTable } from "./tables.ts";
+import { htmlEscape, htmlTable } from "./tables_html.ts";
 import type { MetricChart } from "./charts.ts";
 
 /** A PNG to embed. */
@@ -115,7 +116,8 @@ function pngWidth(png: Uint8Array): number {
  * @example
  * ```ts
  * import { pngDataUri } from "./html_report.ts";
- * pngDataUri(new Uint8Array([1, 2])); // "data:image/png;base64,AQI="
+ * import assert from "node:assert/strict";
+ * assert.equal(pngDataUri(new Uint8Array([1, 2])), "data:image/png;base64,AQI=");
  * ```
  */
 export function pngDataUri(png: Uint8Array): string {
@@ -124,24 +126,16 @@ export function pngDataUri(png: Uint8Array): string {
   }`;
 }
 
+/** The id of a data set's section. */
 function anchor(dataset: string): string {
   return `ds-${dataset.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
-/**
- * Renders the report page.
- *
- * @param input Title, provenance, sections, contact sheet and definitions.
- * @returns The HTML document.
- * @example
- * ```ts
- * import { renderHtmlReport } from "./html_report.ts";
- * renderHtmlReport({ title: "t", meta: [], sections: [], contactSheet: undefined, definitions: [] }).includes("<style>"); // true
- * ```
- */
-export function renderHtmlReport(input: HtmlReportInput): string {
-  const e = htmlEscape;
-  const parts: string[] = [
+const e = htmlEscape;
+
+/** The document head, the header with the provenance and the navigation. */
+function headLines(input: HtmlReportInput): string[] {
+  return [
     "<!doctype html>",
     '<html lang="en">',
     "<head>",
@@ -165,55 +159,63 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     input.contactSheet ? '<a href="#contact-sheet">contact sheet</a>' : "",
     '<a href="#definitions">definitions</a>',
     "</nav>",
-    "<main>",
   ];
-  for (const s of input.sections) {
+}
+
+/** One data set's section: table, training curves, final grids. */
+function sectionLines(s: ReportSection): string[] {
+  const parts = [
+    `<section id="${anchor(s.dataset)}">`,
+    `<h2>${e(s.dataset)}</h2>`,
+    `<p class="protocol">${e(s.protocol)}</p>`,
+    htmlTable(s.table),
+    `<p class="protocol">Mean ± sample std over seeds (final evaluation of each cell); best per column in <strong>bold green</strong>.</p>`,
+  ];
+  if (s.charts.length > 0) {
     parts.push(
-      `<section id="${anchor(s.dataset)}">`,
-      `<h2>${e(s.dataset)}</h2>`,
-      `<p class="protocol">${e(s.protocol)}</p>`,
-      htmlTable(s.table),
-      `<p class="protocol">Mean ± sample std over seeds (final evaluation of each cell); best per column in <strong>bold green</strong>.</p>`,
-    );
-    if (s.charts.length > 0) {
-      parts.push(
-        "<h3>Training curves</h3>",
-        '<div class="charts">',
-        ...s.charts.map((c) =>
-          `<figure class="chart" data-metric="${e(c.metric)}">${c.svg}</figure>`
-        ),
-        "</div>",
-      );
-    }
-    if (s.grids.length > 0) {
-      parts.push(
-        "<h3>Final samples of each cell</h3>",
-        '<div class="grids">',
-        ...s.grids.map((g) =>
-          `<figure><img src="${pngDataUri(g.png)}" alt="${
-            e(g.caption)
-          }"><figcaption>${e(g.caption)}</figcaption></figure>`
-        ),
-        "</div>",
-      );
-    }
-    parts.push("</section>");
-  }
-  if (input.contactSheet) {
-    const w = pngWidth(input.contactSheet.png);
-    // Small sheets are scaled up by an integer factor to stay crisp.
-    const scale = w > 0 ? Math.max(1, Math.floor(900 / w)) : 1;
-    parts.push(
-      '<section id="contact-sheet" class="sheet">',
-      "<h2>Contact sheet</h2>",
-      `<p class="protocol">${e(input.contactSheet.caption)}</p>`,
-      `<img src="${pngDataUri(input.contactSheet.png)}" alt="contact sheet"${
-        w > 0 ? ` width="${w * scale}"` : ""
-      }>`,
-      "</section>",
+      "<h3>Training curves</h3>",
+      '<div class="charts">',
+      ...s.charts.map((c) =>
+        `<figure class="chart" data-metric="${e(c.metric)}">${c.svg}</figure>`
+      ),
+      "</div>",
     );
   }
-  parts.push(
+  if (s.grids.length > 0) {
+    parts.push(
+      "<h3>Final samples of each cell</h3>",
+      '<div class="grids">',
+      ...s.grids.map((g) =>
+        `<figure><img src="${pngDataUri(g.png)}" alt="${
+          e(g.caption)
+        }"><figcaption>${e(g.caption)}</figcaption></figure>`
+      ),
+      "</div>",
+    );
+  }
+  parts.push("</section>");
+  return parts;
+}
+
+/** The contact sheet's section. */
+function contactSheetLines(sheet: EmbeddedPng): string[] {
+  const w = pngWidth(sheet.png);
+  // Small sheets are scaled up by an integer factor to stay crisp.
+  const scale = w > 0 ? Math.max(1, Math.floor(900 / w)) : 1;
+  return [
+    '<section id="contact-sheet" class="sheet">',
+    "<h2>Contact sheet</h2>",
+    `<p class="protocol">${e(sheet.caption)}</p>`,
+    `<img src="${pngDataUri(sheet.png)}" alt="contact sheet"${
+      w > 0 ? ` width="${w * scale}"` : ""
+    }>`,
+    "</section>",
+  ];
+}
+
+/** The column definitions' section and the end of the page. */
+function tailLines(input: HtmlReportInput): string[] {
+  return [
     '<section id="definitions">',
     "<h2>Column definitions</h2>",
     '<table class="defs"><tbody>',
@@ -229,6 +231,32 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     "</body>",
     "</html>",
     "",
-  );
+  ];
+}
+
+/**
+ * Renders the report page.
+ *
+ * @param input Title, provenance, sections, contact sheet and definitions.
+ * @returns The HTML document.
+ * @example
+ * ```ts
+ * import { renderHtmlReport } from "./html_report.ts";
+ * import assert from "node:assert/strict";
+ * const html = renderHtmlReport({
+ *   title: "a < b", meta: [["spec", "smoke"]], sections: [], contactSheet: undefined, definitions: [],
+ * });
+ * assert.ok(html.includes("<style>"));
+ * assert.ok(html.includes("a &lt; b")); // escaped
+ * ```
+ */
+export function renderHtmlReport(input: HtmlReportInput): string {
+  const parts = [
+    ...headLines(input),
+    "<main>",
+    ...input.sections.flatMap(sectionLines),
+    ...(input.contactSheet ? contactSheetLines(input.contactSheet) : []),
+    ...tailLines(input),
+  ];
   return parts.filter((p) => p !== "").join("\n");
 }

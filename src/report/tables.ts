@@ -2,19 +2,35 @@
  * The headline tables of `ganbench report`: one table per data set, rows
  * variant × loss, columns the headline metrics as mean ± std over seeds,
  * the best value of each column marked. Rendered as Markdown (best in
- * bold), LaTeX booktabs (best in `\mathbf`) and HTML (best in `<strong>`).
+ * bold; here), LaTeX booktabs (best in `\mathbf`; `tables_latex.ts`) and
+ * HTML (best in `<strong>`; `tables_html.ts`).
  *
- * "Best" per column: the lowest mean for fid, kid_mean and eq_gap, the
- * highest for is_mean and train_images_per_s, the closest to 0.5 for d_auc
+ * "Best" per column: the lowest or highest mean as the column schema
+ * directs (lowest fid, kid_mean and eq_gap, highest is_mean and
+ * train_images_per_s), the closest to 0.5 for d_auc
  * and the closest to the data set's real-pair value (`ssim_div_real`) for
  * ssim_div. Ties are all marked.
  *
  * @example
  * ```ts
- * import { groupCells, loadRun } from "./aggregate.ts";
- * import { buildTables, markdownTables } from "./tables.ts";
- * const run = await loadRun("results/smoke");
- * console.log(markdownTables(buildTables(groupCells(run.summary))));
+ * import { groupCells } from "./aggregate.ts";
+ * import { buildTables, markdownTables, REPORT_COLUMNS } from "./tables.ts";
+ * import assert from "node:assert/strict";
+ * const row = (variant: string, seed: number, fid: number) => ({
+ *   cell: `m-${variant}-ns-s${seed}`, dataset: "m", variant, loss: "ns",
+ *   seed: `${seed}`, status: "finished", fid: `${fid}`,
+ * });
+ * const groups = groupCells([row("mlp", 0, 50), row("mlp", 1, 52), row("dcgan", 0, 40)]);
+ * const md = markdownTables(buildTables(groups, REPORT_COLUMNS.slice(0, 1)));
+ * assert.equal(md, [
+ *   "### m",
+ *   "",
+ *   "| variant | loss | seeds | FID ↓ |",
+ *   "|---|---|---:|---:|",
+ *   "| mlp | ns | 2 | 51.00 ± 1.41 |",
+ *   "| dcgan | ns | 1 | **40.00** |",
+ *   "",
+ * ].join("\n"));
  * ```
  *
  * @module
@@ -22,19 +38,23 @@
 import type { CellGroup, MetricStats } from "./aggregate.ts";
 import { metricStats } from "./aggregate.ts";
 import { mean } from "./stats.ts";
+import { betterOf } from "../results/columns.ts";
+import type { Better, SummaryColumnName } from "../results/columns.ts";
 
-/** How the best value of a column is chosen. */
+/**
+ * How the best value of a column is chosen: the lowest or highest mean (the
+ * column schema's direction), the closest to a value or to the mean of
+ * another column, or not at all.
+ */
 export type BestRule =
-  | { kind: "lower" }
-  | { kind: "higher" }
+  | { kind: Better }
   | { kind: "target"; value: number }
-  | { kind: "targetColumn"; column: string }
-  | { kind: "none" };
+  | { kind: "targetColumn"; column: SummaryColumnName };
 
 /** One metric column of the report tables. */
 export interface ReportColumn {
   /** The summary.csv column. */
-  metric: string;
+  metric: SummaryColumnName;
   /** Header text (plain). */
   label: string;
   /** Header in LaTeX. */
@@ -43,32 +63,48 @@ export interface ReportColumn {
   best: BestRule;
 }
 
+/**
+ * A column ranked the way the column schema says the metric improves, its
+ * headers ending in an arrow (↓ lower is better, ↑ higher).
+ *
+ * @param metric The summary.csv column.
+ * @param label Header text, without the arrow.
+ * @param latex Header in LaTeX, without the arrow.
+ * @returns The column.
+ * @example
+ * ```ts
+ * import { directedColumn } from "./tables.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(directedColumn("fid", "FID", "FID"), {
+ *   metric: "fid", label: "FID ↓", latex: "FID $\\downarrow$", best: { kind: "lower" },
+ * });
+ * ```
+ */
+export function directedColumn(
+  metric: SummaryColumnName,
+  label: string,
+  latex: string,
+): ReportColumn {
+  const better = betterOf(metric);
+  const arrows = better === "lower"
+    ? [" ↓", " $\\downarrow$"]
+    : better === "higher"
+    ? [" ↑", " $\\uparrow$"]
+    : ["", ""];
+  return {
+    metric,
+    label: `${label}${arrows[0]}`,
+    latex: `${latex}${arrows[1]}`,
+    best: { kind: better },
+  };
+}
+
 /** The headline columns, in order. */
 export const REPORT_COLUMNS: readonly ReportColumn[] = [
-  {
-    metric: "fid",
-    label: "FID ↓",
-    latex: "FID $\\downarrow$",
-    best: { kind: "lower" },
-  },
-  {
-    metric: "kid_mean",
-    label: "KID ↓",
-    latex: "KID $\\downarrow$",
-    best: { kind: "lower" },
-  },
-  {
-    metric: "is_mean",
-    label: "IS ↑",
-    latex: "IS $\\uparrow$",
-    best: { kind: "higher" },
-  },
-  {
-    metric: "eq_gap",
-    label: "eq_gap ↓",
-    latex: "eq\\_gap $\\downarrow$",
-    best: { kind: "lower" },
-  },
+  directedColumn("fid", "FID", "FID"),
+  directedColumn("kid_mean", "KID", "KID"),
+  directedColumn("is_mean", "IS", "IS"),
+  directedColumn("eq_gap", "eq_gap", "eq\\_gap"),
   {
     metric: "d_auc",
     label: "d_auc →0.5",
@@ -87,12 +123,7 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
     latex: "psnr\\_nn (dB)",
     best: { kind: "none" },
   },
-  {
-    metric: "train_images_per_s",
-    label: "img/s ↑",
-    latex: "img/s $\\uparrow$",
-    best: { kind: "higher" },
-  },
+  directedColumn("train_images_per_s", "img/s", "img/s"),
 ];
 
 /** One row (variant × loss) of a data set's table. */
@@ -131,8 +162,20 @@ export interface DatasetTable {
  * @returns The tables, data sets in order of first appearance.
  * @example
  * ```ts
- * import { buildTables } from "./tables.ts";
- * buildTables([]); // []
+ * import { groupCells } from "./aggregate.ts";
+ * import { buildTables, REPORT_COLUMNS } from "./tables.ts";
+ * import assert from "node:assert/strict";
+ * const row = (variant: string, seed: number, fid: number) => ({
+ *   cell: `m-${variant}-ns-s${seed}`, dataset: "m", variant, loss: "ns",
+ *   seed: `${seed}`, status: "finished", fid: `${fid}`,
+ * });
+ * const groups = groupCells([row("mlp", 0, 50), row("mlp", 1, 52), row("dcgan", 0, 40)]);
+ * const [table] = buildTables(groups, REPORT_COLUMNS.filter((c) => c.metric === "fid"));
+ * assert.equal(table.dataset, "m");
+ * assert.deepEqual(table.rows.map((r) => [r.variant, r.values[0].mean, r.best[0]]), [
+ *   ["mlp", 51, false],
+ *   ["dcgan", 40, true], // lowest FID
+ * ]);
  * ```
  */
 export function buildTables(
@@ -219,7 +262,12 @@ function decimalsFor(x: number): number {
  * @example
  * ```ts
  * import { formatMeanStd } from "./tables.ts";
- * formatMeanStd({ values: [1.2345, 1.3], mean: 1.26725, std: 0.0463, n: 2 }); // { mean: "1.267", std: "0.046" }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   formatMeanStd({ values: [1.2345, 1.3], mean: 1.26725, std: 0.0463, n: 2 }),
+ *   { mean: "1.267", std: "0.046" },
+ * );
+ * assert.deepEqual(formatMeanStd({ values: [], mean: NaN, std: NaN, n: 0 }), { mean: "—", std: "" });
  * ```
  */
 export function formatMeanStd(s: MetricStats): { mean: string; std: string } {
@@ -231,7 +279,19 @@ export function formatMeanStd(s: MetricStats): { mean: string; std: string } {
   };
 }
 
-function seedsText(r: TableRow): string {
+/**
+ * The seeds cell of a row: how many, and how many diverged.
+ *
+ * @param r The row.
+ * @returns E.g. `3` or `3 (1 div.)`.
+ * @example
+ * ```ts
+ * import { seedsText } from "./tables.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(seedsText({ variant: "mlp", loss: "ns", seeds: 3, diverged: 1, values: [], best: [] }), "3 (1 div.)");
+ * ```
+ */
+export function seedsText(r: TableRow): string {
   return r.diverged > 0 ? `${r.seeds} (${r.diverged} div.)` : `${r.seeds}`;
 }
 
@@ -243,8 +303,15 @@ function seedsText(r: TableRow): string {
  * @returns Markdown text.
  * @example
  * ```ts
- * import { markdownTables } from "./tables.ts";
- * markdownTables([]); // ""
+ * import { markdownTables, REPORT_COLUMNS } from "./tables.ts";
+ * import assert from "node:assert/strict";
+ * const fid = REPORT_COLUMNS[0]; // FID, lower is better
+ * const md = markdownTables([{
+ *   dataset: "m", columns: [fid], targets: {},
+ *   rows: [{ variant: "mlp", loss: "ns", seeds: 1, diverged: 0, values: [{ values: [3], mean: 3, std: NaN, n: 1 }], best: [true] }],
+ * }]);
+ * assert.equal(md.split("\n")[4], "| mlp | ns | 1 | **3.000** |");
+ * assert.equal(markdownTables([]), "");
  * ```
  */
 export function markdownTables(tables: readonly DatasetTable[]): string {
@@ -271,162 +338,4 @@ export function markdownTables(tables: readonly DatasetTable[]): string {
     out.push("");
   }
   return out.join("\n");
-}
-
-/**
- * Escapes text for LaTeX (outside math mode): `\ { } $ & # ^ _ % ~`.
- *
- * @param text Plain text.
- * @returns LaTeX source that typesets it.
- * @example
- * ```ts
- * import { latexEscape } from "./tables.ts";
- * latexEscape("wgan_gp 5%"); // "wgan\\_gp 5\\%"
- * ```
- */
-export function latexEscape(text: string): string {
-  return text.replace(/[\\{}$&#^_%~]/g, (ch) => {
-    switch (ch) {
-      case "\\":
-        return "\\textbackslash{}";
-      case "^":
-        return "\\textasciicircum{}";
-      case "~":
-        return "\\textasciitilde{}";
-      default:
-        return `\\${ch}`;
-    }
-  });
-}
-
-/**
- * The tables as LaTeX booktabs `table` environments (one per data set),
- * mean $\pm$ std in math mode, the best per column in `\mathbf`.
- *
- * @param tables The tables.
- * @returns LaTeX source (needs `\usepackage{booktabs}`).
- * @example
- * ```ts
- * import { latexTables } from "./tables.ts";
- * latexTables([]); // ""
- * ```
- */
-export function latexTables(tables: readonly DatasetTable[]): string {
-  const out: string[] = [];
-  for (const t of tables) {
-    out.push(
-      "\\begin{table}[ht]",
-      "\\centering",
-      "\\scriptsize",
-      `\\caption{${
-        latexEscape(t.dataset)
-      }: mean $\\pm$ std over seeds; best per column in bold.}`,
-      `\\begin{tabular}{llr${"r".repeat(t.columns.length)}}`,
-      "\\toprule",
-      `variant & loss & seeds & ${
-        t.columns.map((c) => c.latex).join(" & ")
-      } \\\\`,
-      "\\midrule",
-    );
-    for (const r of t.rows) {
-      const cells = r.values.map((v, j) => {
-        const f = formatMeanStd(v);
-        if (f.mean === "—") return "--";
-        const body = f.std ? `${f.mean} \\pm ${f.std}` : f.mean;
-        return r.best[j] ? `$\\mathbf{${body}}$` : `$${body}$`;
-      });
-      out.push(
-        `${latexEscape(r.variant)} & ${latexEscape(r.loss)} & ${
-          latexEscape(seedsText(r))
-        } & ${cells.join(" & ")} \\\\`,
-      );
-    }
-    out.push("\\bottomrule", "\\end{tabular}", "\\end{table}", "");
-  }
-  return out.join("\n");
-}
-
-/**
- * A standalone LaTeX document holding {@linkcode latexTables}: compiles
- * with `pdflatex` (article, booktabs, landscape geometry so that wide tables fit).
- *
- * @param tables The tables.
- * @param title The document title (plain text; escaped).
- * @returns The document source.
- * @example
- * ```ts
- * import { latexDocument } from "./tables.ts";
- * latexDocument([], "smoke").includes("\\usepackage{booktabs}"); // true
- * ```
- */
-export function latexDocument(
-  tables: readonly DatasetTable[],
-  title: string,
-): string {
-  return [
-    "% Generated by ganbench report. \\input the tables into a paper, or compile this file.",
-    "\\documentclass{article}",
-    "\\usepackage[landscape,margin=1.5cm]{geometry}",
-    "\\usepackage{booktabs}",
-    "\\begin{document}",
-    `\\section*{${latexEscape(title)}}`,
-    "",
-    latexTables(tables),
-    "\\end{document}",
-    "",
-  ].join("\n");
-}
-
-/**
- * Escapes text for HTML element content and attribute values.
- *
- * @param text Plain text.
- * @returns Escaped text.
- * @example
- * ```ts
- * import { htmlEscape } from "./tables.ts";
- * htmlEscape("<a & b>"); // "&lt;a &amp; b&gt;"
- * ```
- */
-export function htmlEscape(text: string): string {
-  const entities: Record<string, string> = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-    "'": "&#39;",
-  };
-  return text.replace(/[&<>"']/g, (ch) => entities[ch]);
-}
-
-/**
- * One data set's table as an HTML `<table>` (best per column in
- * `<strong>`, std in a `<span class="sd">`).
- *
- * @param t The table.
- * @returns HTML.
- * @example
- * ```ts
- * import { htmlTable } from "./tables.ts";
- * htmlTable({ dataset: "m", columns: [], rows: [], targets: {} }).startsWith("<table"); // true
- * ```
- */
-export function htmlTable(t: DatasetTable): string {
-  const head = ["variant", "loss", "seeds", ...t.columns.map((c) => c.label)]
-    .map((h) => `<th>${htmlEscape(h)}</th>`).join("");
-  const body = t.rows.map((r) => {
-    const cells = r.values.map((v, j) => {
-      const f = formatMeanStd(v);
-      const inner = `${htmlEscape(f.mean)}${
-        f.std ? ` <span class="sd">± ${htmlEscape(f.std)}</span>` : ""
-      }`;
-      return `<td class="num">${
-        r.best[j] ? `<strong>${inner}</strong>` : inner
-      }</td>`;
-    }).join("");
-    return `<tr><td>${htmlEscape(r.variant)}</td><td>${
-      htmlEscape(r.loss)
-    }</td><td class="num">${htmlEscape(seedsText(r))}</td>${cells}</tr>`;
-  }).join("\n");
-  return `<table class="metrics">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }

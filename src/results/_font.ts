@@ -70,6 +70,13 @@ const GLYPHS: Record<string, readonly number[]> = {
  *
  * @param ch One character.
  * @returns Seven 5-bit rows (bit 4 = leftmost pixel).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { glyphRows } from "./_font.ts";
+ * assert.equal(glyphRows("=")[2], 0x1f);
+ * assert.deepEqual(glyphRows("\u{1F600}"), glyphRows("?")); // unknown → "?"
+ * ```
  */
 export function glyphRows(ch: string): readonly number[] {
   return GLYPHS[ch] ?? GLYPHS[ch.toUpperCase()] ?? GLYPHS["?"];
@@ -81,6 +88,14 @@ export function glyphRows(ch: string): readonly number[] {
  * @param text The text.
  * @param scale Pixels per font pixel.
  * @returns `(6·length − 1)·scale`, or 0 for empty text.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { textWidth } from "./_font.ts";
+ * assert.equal(textWidth("ab"), 11);
+ * assert.equal(textWidth("ab", 2), 22);
+ * assert.equal(textWidth(""), 0);
+ * ```
  */
 export function textWidth(text: string, scale = 1): number {
   const n = [...text].length;
@@ -96,6 +111,14 @@ export function textWidth(text: string, scale = 1): number {
  * @param y Top edge in pixels.
  * @param options `scale` (pixels per font pixel, default 1) and `color`
  *   (one value per channel, default black).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { drawText } from "./_font.ts";
+ * const image = { pixels: new Uint8Array(5 * 7).fill(255), width: 5, height: 7, channels: 1 as const };
+ * drawText(image, "=", 0, 0);
+ * assert.deepEqual([...image.pixels.subarray(10, 15)], [0, 0, 0, 0, 0]);
+ * ```
  */
 export function drawText(
   image: RasterImage,

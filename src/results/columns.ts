@@ -1,25 +1,45 @@
 /**
  * The columns of `metrics.csv` and `summary.csv`: name, unit and definition
  * of each, in file order. This list is the single source of truth: the
- * writers use it as the header and the README table is generated from it
+ * writers use it as the header and the tables in docs/outputs.md#column-tables are generated from it
  * ({@linkcode columnsMarkdown}). Columns never change meaning; new columns
  * are appended at the end.
  *
  * @module
  */
 
-/** One CSV column. */
-export interface Column {
+/** Which way a metric improves: `none` for an informational one. */
+export type Better = "higher" | "lower" | "none";
+
+/**
+ * One CSV column.
+ *
+ * @typeParam N The header name (a literal type for the columns below).
+ */
+export interface Column<N extends string = string> {
   /** Header name (snake_case). */
-  name: string;
+  name: N;
   /** Unit, or `—` for identifiers and dimensionless values, `text` for strings. */
   unit: string;
   /** What the value is, in one or two sentences. */
   definition: string;
+  /** Which way it improves, for a metric (absent: not a metric). */
+  better?: Better;
+}
+
+/**
+ * A metric column: its direction is required, so that a new metric cannot
+ * be added without saying which way it improves.
+ *
+ * @typeParam N The header name.
+ */
+export interface MetricColumn<N extends string = string> extends Column<N> {
+  /** Which way it improves (`none`: informational, never ranked). */
+  better: Better;
 }
 
 /** The identity of a cell (first columns of both files). */
-const CELL_IDENTITY: readonly Column[] = [
+const CELL_IDENTITY = [
   {
     name: "cell",
     unit: "text",
@@ -33,10 +53,10 @@ const CELL_IDENTITY: readonly Column[] = [
     unit: "—",
     definition: "Seed of weights, noise and batch order.",
   },
-];
+] as const satisfies readonly Column[];
 
 /** Where and how the numbers were measured. */
-const PROVENANCE: readonly Column[] = [
+const PROVENANCE = [
   {
     name: "backend",
     unit: "text",
@@ -66,140 +86,161 @@ const PROVENANCE: readonly Column[] = [
     definition:
       "Generated images (and real test images) used for `fid`, `is_*`, `kid_*` and `fid_floor`.",
   },
-];
+] as const satisfies readonly Column[];
 
-/** The metrics of DESIGN.md §4, in order. */
-const METRICS: readonly Column[] = [
+/** The metrics of docs/metrics.md, in order. */
+const METRICS = [
   {
     name: "d_real",
     unit: "prob | score",
     definition:
       "Mean D output on held-out real test images (512 by default), D in inference mode: mean σ(s) for minimax/ns, mean raw score s otherwise.",
+    better: "none",
   },
   {
     name: "d_fake",
     unit: "prob | score",
     definition: "The same on as many fresh generated images.",
+    better: "none",
   },
   {
     name: "d_auc",
     unit: "—",
     definition:
       "ROC AUC of D's raw scores separating the real test images from the fakes (0.5 = D cannot tell them apart).",
+    better: "none",
   },
   {
     name: "d_auc_train",
     unit: "—",
     definition:
       "The same with real train images; d_auc_train − d_auc shows D over-fitting.",
+    better: "none",
   },
   {
     name: "eq_gap",
     unit: "—",
     definition:
       "Equilibrium gap 2·|d_auc − 0.5| (0 = equilibrium, 1 = D separates perfectly).",
+    better: "lower",
   },
   {
     name: "w_estimate",
     unit: "score",
     definition:
       "Mean s on real minus mean s on fake (a Wasserstein estimate for critic losses).",
+    better: "none",
   },
   {
     name: "d_loss",
     unit: "loss",
     definition: "Mean D loss over the interval's D steps (penalty included).",
+    better: "none",
   },
   {
     name: "g_loss",
     unit: "loss",
     definition: "Mean G loss over the interval's G steps.",
+    better: "none",
   },
   {
     name: "d_loss_gap",
     unit: "loss",
     definition:
       "d_loss minus its value at the equilibrium D = ½: 2 ln 2 for minimax/ns, 0.25 lsgan, 0 wgan/wgan-gp, 2 hinge.",
+    better: "none",
   },
   {
     name: "grad_norm_d",
     unit: "L2 norm",
     definition:
       "Mean global L2 norm of D's parameter gradients over the interval.",
+    better: "none",
   },
   {
     name: "grad_norm_g",
     unit: "L2 norm",
     definition:
       "Mean global L2 norm of G's parameter gradients over the interval.",
+    better: "none",
   },
   {
     name: "fid",
     unit: "—",
     definition:
       "Fréchet distance (Heusel et al. 2017) between evaluator features of n_eval fakes and the test-split statistics; lower is better.",
+    better: "lower",
   },
   {
     name: "is_mean",
     unit: "—",
     definition:
       "Inception Score (Salimans et al. 2016) with the evaluator's softmax, mean over 10 splits; higher is better.",
+    better: "higher",
   },
   {
     name: "is_std",
     unit: "—",
     definition: "Standard deviation of the Inception Score over the splits.",
+    better: "none",
   },
   {
     name: "kid_mean",
     unit: "—",
     definition:
       "Kernel Inception Distance (Bińkowski et al. 2018): unbiased MMD² with k(x,y) = (xᵀy/d + 1)³, mean over 100 subsets of min(1000, n_eval).",
+    better: "lower",
   },
   {
     name: "kid_std",
     unit: "—",
     definition: "Standard deviation of KID over the subsets.",
+    better: "none",
   },
   {
     name: "fid_floor",
     unit: "—",
     definition:
       "FID of n_eval real train images vs the test statistics: what a perfect generator would get at this n_eval.",
+    better: "none",
   },
   {
     name: "psnr_nn",
     unit: "dB",
     definition:
       "Mean PSNR 10·log10(1/MSE) ([0,1] images) between up to 1000 fakes and their nearest (L2) image in a fixed 10,000-image train subset.",
+    better: "none",
   },
   {
     name: "ssim_nn",
     unit: "—",
     definition:
       "Mean SSIM between the same fakes and nearest neighbours (near the train–train level signals memorisation).",
+    better: "none",
   },
   {
     name: "ssim_div",
     unit: "—",
     definition:
       "Mean SSIM over 1000 random pairs of fakes (same class for conditional variants); ≫ ssim_div_real signals mode collapse.",
+    better: "none",
   },
   {
     name: "ssim_div_real",
     unit: "—",
     definition: "The same over pairs of real test images.",
+    better: "none",
   },
-];
+] as const satisfies readonly MetricColumn[];
 
-/** The names of the DESIGN.md §4 metrics, in file order. */
-export const METRIC_NAMES: readonly string[] = METRICS.map((c) => c.name);
+/** The name of a metric of docs/metrics.md. */
+export type MetricName = typeof METRICS[number]["name"];
 
-/**
- * The columns of `metrics.csv`: one row per cell × evaluation, flushed as
- * written.
- */
-export const METRICS_COLUMNS: readonly Column[] = [
+/** The names of the metrics of docs/metrics.md, in file order. */
+export const METRIC_NAMES: readonly MetricName[] = METRICS.map((c) => c.name);
+
+/** The `metrics.csv` columns, typed by name (exported widened below). */
+const METRICS_FILE = [
   ...CELL_IDENTITY,
   {
     name: "step",
@@ -227,6 +268,7 @@ export const METRICS_COLUMNS: readonly Column[] = [
     unit: "images/s",
     definition:
       "Training throughput: images through D and G per second of training time since the cell started (evaluation excluded).",
+    better: "higher",
   },
   ...PROVENANCE,
   ...METRICS,
@@ -236,10 +278,10 @@ export const METRICS_COLUMNS: readonly Column[] = [
     definition:
       "`ok`, or `diverged` when a loss became NaN or ±Inf (the row's metrics are then empty).",
   },
-];
+] as const satisfies readonly Column[];
 
-/** The columns of `summary.csv`: one row per finished or diverged cell. */
-export const SUMMARY_COLUMNS: readonly Column[] = [
+/** The `summary.csv` columns, typed by name (exported widened below). */
+const SUMMARY_FILE = [
   ...CELL_IDENTITY,
   {
     name: "status",
@@ -272,6 +314,7 @@ export const SUMMARY_COLUMNS: readonly Column[] = [
     unit: "images/s",
     definition:
       "Training throughput over the whole cell: images through D and G per second of training time.",
+    better: "higher",
   },
   ...PROVENANCE,
   ...METRICS.map((c) => ({
@@ -288,7 +331,24 @@ export const SUMMARY_COLUMNS: readonly Column[] = [
     unit: "steps",
     definition: "The step of best_fid.",
   },
-];
+] as const satisfies readonly Column[];
+
+/** The name of a `metrics.csv` column. */
+export type MetricsColumnName = typeof METRICS_FILE[number]["name"];
+
+/** The name of a `summary.csv` column. */
+export type SummaryColumnName = typeof SUMMARY_FILE[number]["name"];
+
+/**
+ * The columns of `metrics.csv`: one row per cell × evaluation, flushed as
+ * written.
+ */
+export const METRICS_COLUMNS: readonly Column<MetricsColumnName>[] =
+  METRICS_FILE;
+
+/** The columns of `summary.csv`: one row per finished or diverged cell. */
+export const SUMMARY_COLUMNS: readonly Column<SummaryColumnName>[] =
+  SUMMARY_FILE;
 
 /** The header of `metrics.csv`. */
 export const METRICS_COLUMN_NAMES: readonly string[] = METRICS_COLUMNS.map((
@@ -301,15 +361,40 @@ export const SUMMARY_COLUMN_NAMES: readonly string[] = SUMMARY_COLUMNS.map((
 ) => c.name);
 
 /**
- * A Markdown table of columns (for the README).
+ * Which way a column improves, from the schema: the `better` of its
+ * `summary.csv` (else `metrics.csv`) entry; `none` for a column that is not
+ * a metric or is unknown.
+ *
+ * @param name The column name.
+ * @returns `lower`, `higher` or `none`.
+ * @example
+ * ```ts
+ * import { betterOf } from "./columns.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(betterOf("fid"), "lower");
+ * assert.equal(betterOf("is_mean"), "higher");
+ * assert.equal(betterOf("ssim_div"), "none");
+ * assert.equal(betterOf("no_such_column"), "none");
+ * ```
+ */
+export function betterOf(name: string): Better {
+  const find = (columns: readonly Column[]) =>
+    columns.find((c) => c.name === name)?.better;
+  return find(SUMMARY_COLUMNS) ?? find(METRICS_COLUMNS) ?? "none";
+}
+
+/**
+ * A Markdown table of columns (for docs/outputs.md).
  *
  * @param columns The columns, e.g. {@linkcode METRICS_COLUMNS}.
  * @returns `| column | unit | definition |` and one row per column, each
  *   line ending in `\n`.
  * @example
  * ```ts
- * import { columnsMarkdown, METRICS_COLUMNS } from "./columns.ts";
- * columnsMarkdown(METRICS_COLUMNS).startsWith("| column | unit | definition |"); // true
+ * import { columnsMarkdown } from "./columns.ts";
+ * import assert from "node:assert/strict";
+ * const md = columnsMarkdown([{ name: "fid", unit: "—", definition: "a|b" }]);
+ * assert.equal(md, "| column | unit | definition |\n|---|---|---|\n| `fid` | — | a\\|b |\n");
  * ```
  */
 export function columnsMarkdown(columns: readonly Column[]): string {

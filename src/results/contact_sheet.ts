@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { RasterImage } from "./png.ts";
 import { readPng, writePng } from "./png.ts";
 import { drawText, GLYPH_HEIGHT, textWidth } from "./_font.ts";
+import { contactSheetPath, gridsDir } from "./layout.ts";
 
 /** Options of {@linkcode makeContactSheet}. */
 export interface ContactSheetOptions {
@@ -120,13 +121,15 @@ function fillRect(
  * @returns The sheet.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeContactSheet } from "./contact_sheet.ts";
  * const tile = { pixels: new Uint8Array(30 * 30), width: 30, height: 30, channels: 1 as const };
  * const sheet = makeContactSheet({
  *   rows: ["mlp", "dcgan"], cols: ["ns", "hinge"],
  *   tile: (r, c) => (r === "mlp" ? tile : undefined),
  * });
- * sheet.channels; // 3
+ * assert.equal(sheet.channels, 3);
+ * assert.equal(sheet.pixels.length, sheet.width * sheet.height * 3);
  * ```
  */
 export function makeContactSheet(options: ContactSheetOptions): RasterImage {
@@ -240,15 +243,25 @@ export interface SheetCell {
  * @returns The path, or `undefined`.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { finalGridPath } from "./contact_sheet.ts";
- * await finalGridPath("/tmp/run", "mnist-mlp-ns-s0"); // "/tmp/run/grids/mnist-mlp-ns-s0/40.png", or undefined
+ * const run = await Deno.makeTempDir();
+ * assert.equal(await finalGridPath(run, "mnist-mlp-ns-s0"), undefined);
+ * await Deno.mkdir(`${run}/grids/mnist-mlp-ns-s0`, { recursive: true });
+ * for (const step of [20, 40]) {
+ *   await Deno.writeFile(`${run}/grids/mnist-mlp-ns-s0/${step}.png`, new Uint8Array());
+ * }
+ * assert.equal(
+ *   await finalGridPath(run, "mnist-mlp-ns-s0"),
+ *   `${run}/grids/mnist-mlp-ns-s0/40.png`,
+ * );
  * ```
  */
 export async function finalGridPath(
   runDir: string,
   cellId: string,
 ): Promise<string | undefined> {
-  const dir = join(runDir, "grids", cellId);
+  const dir = gridsDir(runDir, cellId);
   let best = -1;
   try {
     for await (const entry of Deno.readDir(dir)) {
@@ -274,10 +287,13 @@ export async function finalGridPath(
  * @returns The path written.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeRunContactSheet } from "./contact_sheet.ts";
- * await writeRunContactSheet("/tmp/run", [
+ * const run = await Deno.makeTempDir();
+ * const path = await writeRunContactSheet(run, [
  *   { id: "mnist-mlp-ns-s0", dataset: "mnist", variant: "mlp", loss: "ns", seed: 0 },
  * ]);
+ * assert.equal(path, `${run}/grids/contact_sheet.png`);
  * ```
  */
 export async function writeRunContactSheet(
@@ -306,7 +322,7 @@ export async function writeRunContactSheet(
     cols,
     tile: (r, c) => tiles.get(JSON.stringify([r, c])),
   });
-  const out = join(runDir, "grids", "contact_sheet.png");
+  const out = contactSheetPath(runDir);
   await writePng(out, sheet);
   return out;
 }

@@ -9,11 +9,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CsvWriter, readCsv } from "./csv.ts";
- * const w = CsvWriter.open("/tmp/m.csv", ["cell", "step", "fid"]);
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.remove(path);
+ * const w = CsvWriter.open(path, ["cell", "step", "fid"]);
  * w.append({ cell: "mnist-mlp-ns-s0", step: 500, fid: 12.5 });
  * w.close();
- * readCsv("/tmp/m.csv").rows; // [["mnist-mlp-ns-s0", "500", "12.5"]]
+ * assert.deepEqual(readCsv(path).rows, [["mnist-mlp-ns-s0", "500", "12.5"]]);
  * ```
  *
  * @module
@@ -51,8 +54,12 @@ const NEWLINE = 0x0a;
  * @returns The field text (before quoting).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCsvValue } from "./csv.ts";
- * formatCsvValue(NaN); // "nan"
+ * assert.equal(formatCsvValue(NaN), "nan");
+ * assert.equal(formatCsvValue(-Infinity), "-inf");
+ * assert.equal(formatCsvValue(-0), "0");
+ * assert.equal(formatCsvValue(null), "");
  * ```
  */
 export function formatCsvValue(value: CsvValue): string {
@@ -120,9 +127,12 @@ export class CsvWriter {
    * @throws Error One line naming the file when the existing header differs.
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CsvWriter } from "./csv.ts";
-   * const w = CsvWriter.open("/tmp/s.csv", ["a", "b"]);
+   * const path = await Deno.makeTempFile({ suffix: ".csv" });
+   * const w = CsvWriter.open(path, ["a", "b"]);
    * w.close();
+   * assert.equal(Deno.readTextFileSync(path), "a,b\n");
    * ```
    */
   static open(
@@ -188,11 +198,14 @@ export class CsvWriter {
    *   line break, or a closed writer.
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CsvWriter } from "./csv.ts";
-   * const w = CsvWriter.open("/tmp/r.csv", ["cell", "fid"]);
+   * const path = await Deno.makeTempFile({ suffix: ".csv" });
+   * const w = CsvWriter.open(path, ["cell", "fid"]);
    * w.append({ cell: "x", fid: 3.5 });
    * w.append(["y", NaN]);
    * w.close();
+   * assert.equal(Deno.readTextFileSync(path), "cell,fid\nx,3.5\ny,nan\n");
    * ```
    */
   append(row: Readonly<Record<string, CsvValue>> | readonly CsvValue[]): void {
@@ -254,8 +267,11 @@ export class CsvWriter {
  *   wrong number of fields.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsv } from "./csv.ts";
- * parseCsv('a,b\n1,"x,y"\n').rows; // [["1", "x,y"]]
+ * const table = parseCsv('a,b\n1,"x,y"\n');
+ * assert.deepEqual(table.columns, ["a", "b"]);
+ * assert.deepEqual(table.rows, [["1", "x,y"]]);
  * ```
  */
 export function parseCsv(text: string, source = "csv"): CsvTable {
@@ -341,9 +357,13 @@ export function parseCsv(text: string, source = "csv"): CsvTable {
  * @throws Error One line naming the file when it is missing or malformed.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCsv, writeCsvFile } from "./csv.ts";
- * writeCsvFile("/tmp/r.csv", ["cell", "fid"], [["a", 1.5]]);
- * const { columns, rows } = readCsv("/tmp/r.csv"); // ["cell", "fid"], [["a", "1.5"]]
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * writeCsvFile(path, ["cell", "fid"], [["a", 1.5]]);
+ * const { columns, rows } = readCsv(path);
+ * assert.deepEqual(columns, ["cell", "fid"]);
+ * assert.deepEqual(rows, [["a", "1.5"]]);
  * ```
  */
 export function readCsv(path: string): CsvTable {
@@ -368,8 +388,9 @@ export function readCsv(path: string): CsvTable {
  * @returns One record per row.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { csvRecords, parseCsv } from "./csv.ts";
- * csvRecords(parseCsv("a,b\n1,2\n")); // [{ a: "1", b: "2" }]
+ * assert.deepEqual(csvRecords(parseCsv("a,b\n1,2\n")), [{ a: "1", b: "2" }]);
  * ```
  */
 export function csvRecords(table: CsvTable): Record<string, string>[] {
@@ -387,8 +408,11 @@ export function csvRecords(table: CsvTable): Record<string, string>[] {
  * @param rows The rows, in column order.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeCsvFile } from "./csv.ts";
- * writeCsvFile("/tmp/w.csv", ["a"], [["1"], [2]]);
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * writeCsvFile(path, ["a"], [["1"], [2]]);
+ * assert.equal(Deno.readTextFileSync(path), "a\n1\n2\n");
  * ```
  */
 export function writeCsvFile(

@@ -26,8 +26,10 @@ export interface GridOptions {
  * @returns The byte.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toByte } from "./grid.ts";
- * [toByte(-1), toByte(0), toByte(1)]; // [0, 128, 255]
+ * assert.deepEqual([toByte(-1), toByte(0), toByte(1)], [0, 128, 255]);
+ * assert.equal(toByte(NaN), 0);
  * ```
  */
 export function toByte(x: number): number {
@@ -51,9 +53,10 @@ export function toByte(x: number): number {
  *   channels, where rows = ⌈count / cols⌉.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeGrid } from "./grid.ts";
  * const g = makeGrid(new Float32Array(4 * 28 * 28), 4, 28, 28, 1, { padding: 2 });
- * [g.width, g.height]; // [62, 62]
+ * assert.deepEqual([g.width, g.height], [62, 62]);
  * ```
  */
 export function makeGrid(

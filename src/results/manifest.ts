@@ -10,6 +10,8 @@ import { join } from "node:path";
 import type { MatrixSpec } from "../spec/types.ts";
 import { parseSpec } from "../spec/spec.ts";
 import { specHash } from "../spec/hash.ts";
+import { errorText } from "../util/errors.ts";
+import { parseJsonText } from "../util/json.ts";
 
 /** The state of a cell: `running` until it finishes or diverges. */
 export type CellStatus = "finished" | "diverged" | "running";
@@ -52,8 +54,12 @@ export const MANIFEST_FILE = "manifest.json";
  * ```ts
  * import { newManifest } from "./manifest.ts";
  * import { loadProfile } from "../spec/profiles.ts";
- * const m = newManifest(await loadProfile("smoke"));
- * Object.keys(m.cells).length; // 0
+ * import { specHash } from "../spec/hash.ts";
+ * import assert from "node:assert/strict";
+ * const spec = await loadProfile("smoke");
+ * const m = newManifest(spec);
+ * assert.deepEqual(m.cells, {});
+ * assert.equal(m.specHash, specHash(spec));
  * ```
  */
 export function newManifest(spec: MatrixSpec): Manifest {
@@ -69,29 +75,26 @@ export function newManifest(spec: MatrixSpec): Manifest {
  * @throws Error One line naming the file when it is not a valid manifest.
  * @example
  * ```ts
- * import { readManifest } from "./manifest.ts";
- * const m = await readManifest("/tmp/ganbench-no-such-run"); // undefined: no run there yet
+ * import { MANIFEST_FILE, readManifest } from "./manifest.ts";
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(await readManifest(dir), undefined); // no run there yet
+ * await Deno.writeTextFile(`${dir}/${MANIFEST_FILE}`, "{");
+ * await assert.rejects(() => readManifest(dir), /manifest\.json: invalid JSON/);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
   const path = join(dir, MANIFEST_FILE);
+  // Not readJsonFile: a missing manifest is an answer (no run yet), not an error.
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(
-      `${path}: cannot read (${e instanceof Error ? e.message : String(e)})`,
-    );
+    throw new Error(`${path}: cannot read (${errorText(e)})`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(
-      `${path}: invalid JSON (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
+  const json = parseJsonText(text, path);
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new Error(`${path}: expected a JSON object`);
   }
@@ -131,9 +134,15 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
  * @param manifest The manifest.
  * @example
  * ```ts
- * import { newManifest, writeManifest } from "./manifest.ts";
+ * import { newManifest, readManifest, writeManifest } from "./manifest.ts";
  * import { loadProfile } from "../spec/profiles.ts";
- * await writeManifest("/tmp/run", newManifest(await loadProfile("smoke")));
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * const manifest = newManifest(await loadProfile("smoke"));
+ * manifest.cells["mnist-mlp-ns-s0"] = { status: "running", step: 10 };
+ * await writeManifest(dir, manifest);
+ * assert.deepEqual(await readManifest(dir), manifest);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeManifest(

@@ -78,9 +78,10 @@ function checkImage(
  * @returns The PNG file bytes.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodePng } from "./png.ts";
  * const bytes = encodePng(new Uint8Array([0, 255, 128, 64]), 2, 2, 1);
- * bytes[1]; // 0x50 ("P" of the PNG signature)
+ * assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
  * ```
  */
 export function encodePng(
@@ -109,9 +110,11 @@ export function encodePng(
  * @returns The image.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodePng, encodePng } from "./png.ts";
  * const img = decodePng(encodePng(new Uint8Array([1, 2, 3]), 1, 1, 3));
- * img.pixels; // Uint8Array [1, 2, 3]
+ * assert.deepEqual([...img.pixels], [1, 2, 3]);
+ * assert.equal(img.channels, 3);
  * ```
  */
 export function decodePng(bytes: Uint8Array): RasterImage {
@@ -153,8 +156,11 @@ export function decodePng(bytes: Uint8Array): RasterImage {
  * @param bytes The content.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeFileAtomic } from "./png.ts";
- * await writeFileAtomic("/tmp/x.bin", new Uint8Array([1, 2]));
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/x.bin`, new Uint8Array([1, 2]));
+ * assert.deepEqual([...await Deno.readFile(`${dir}/x.bin`)], [1, 2]);
  * ```
  */
 export async function writeFileAtomic(
@@ -174,8 +180,11 @@ export async function writeFileAtomic(
  * @param image The image.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writePng } from "./png.ts";
- * await writePng("/tmp/g.png", { pixels: new Uint8Array(4), width: 2, height: 2, channels: 1 });
+ * const dir = await Deno.makeTempDir();
+ * await writePng(`${dir}/g.png`, { pixels: new Uint8Array(4), width: 2, height: 2, channels: 1 });
+ * assert.ok((await Deno.stat(`${dir}/g.png`)).size > 0);
  * ```
  */
 export async function writePng(
@@ -196,9 +205,12 @@ export async function writePng(
  * @throws Error One line naming the file when it is missing or not a PNG.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readPng, writePng } from "./png.ts";
- * await writePng("/tmp/r.png", { pixels: new Uint8Array([7]), width: 1, height: 1, channels: 1 });
- * const img = await readPng("/tmp/r.png"); // img.pixels: Uint8Array [7]
+ * const dir = await Deno.makeTempDir();
+ * await writePng(`${dir}/r.png`, { pixels: new Uint8Array([7]), width: 1, height: 1, channels: 1 });
+ * const img = await readPng(`${dir}/r.png`);
+ * assert.deepEqual([...img.pixels], [7]);
  * ```
  */
 export async function readPng(path: string): Promise<RasterImage> {

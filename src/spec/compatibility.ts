@@ -4,29 +4,26 @@
  *
  * @module
  */
+import { DATASET_REGISTRY, isDatasetId } from "../data/registry.ts";
 import { getVariant } from "../models/registry.ts";
 import { resolvePair } from "../losses/registry.ts";
-import type { ImageShape } from "../models/types.ts";
-
-/** Native image shape of each built-in data set. */
-export const DATASET_SHAPES: Readonly<Record<string, ImageShape>> = {
-  mnist: { height: 28, width: 28, channels: 1 },
-  fashion: { height: 28, width: 28, channels: 1 },
-  cifar10: { height: 32, width: 32, channels: 3 },
-  synthetic: { height: 16, width: 16, channels: 1 },
-};
 
 /**
  * Checks one combination.
  *
  * @param variant Variant id.
  * @param loss Loss id.
- * @param dataset Data set id.
+ * @param dataset Data set id (its native shape comes from the data
+ *   registry; an id the registry lacks is left to the id validation).
  * @returns `null` when it can run, else one short reason.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compatibility } from "./compatibility.ts";
- * compatibility("dcgan", "ns", "mnist"); // null: trains on MNIST padded to 32×32
+ * // DCGAN trains on MNIST padded to 32×32.
+ * assert.equal(compatibility("dcgan", "ns", "mnist"), null);
+ * assert.equal(compatibility("dcgan", "wgan-gp", "cifar10"), null);
+ * assert.throws(() => compatibility("vae", "ns", "mnist"), /unknown variant/);
  * ```
  */
 export function compatibility(
@@ -34,8 +31,8 @@ export function compatibility(
   loss: string,
   dataset: string,
 ): string | null {
-  const shape = DATASET_SHAPES[dataset];
-  if (!shape) return null;
+  if (!isDatasetId(dataset)) return null;
+  const shape = DATASET_REGISTRY[dataset].shape;
   const v = getVariant(variant);
   const padded = { height: 32, width: 32, channels: shape.channels };
   const fits = v.supports(shape) ||

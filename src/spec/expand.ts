@@ -14,7 +14,7 @@
  * @module
  */
 import type { Cell, CellPattern, MatrixSpec } from "./types.ts";
-import { BUILTIN_CONFIG, mergeConfig } from "./spec.ts";
+import { BUILTIN_CONFIG, mergeConfig } from "./defaults.ts";
 
 /**
  * The id of a cell: `<dataset>-<variant>-<loss>-s<seed>`.
@@ -27,7 +27,8 @@ import { BUILTIN_CONFIG, mergeConfig } from "./spec.ts";
  * @example
  * ```ts
  * import { cellId } from "./expand.ts";
- * cellId("mnist", "mlp", "ns", 0); // "mnist-mlp-ns-s0"
+ * import assert from "node:assert/strict";
+ * assert.equal(cellId("mnist", "mlp", "ns", 0), "mnist-mlp-ns-s0");
  * ```
  */
 export function cellId(
@@ -53,7 +54,10 @@ function matchesOne<T>(value: T, want: T | T[] | undefined): boolean {
  * @example
  * ```ts
  * import { matchesPattern } from "./expand.ts";
- * matchesPattern({ variant: ["dcgan", "cdcgan"] }, { dataset: "mnist", variant: "dcgan", loss: "ns", seed: 0 }); // true
+ * import assert from "node:assert/strict";
+ * const cell = { dataset: "mnist", variant: "dcgan", loss: "ns", seed: 0 };
+ * assert.equal(matchesPattern({ variant: ["dcgan", "cdcgan"] }, cell), true);
+ * assert.equal(matchesPattern({ variant: "dcgan", seed: 1 }, cell), false);
  * ```
  */
 export function matchesPattern(
@@ -82,11 +86,16 @@ function appendNew(order: string[], value: string): void {
  * @example
  * ```ts
  * import { expandSpec } from "./expand.ts";
+ * import assert from "node:assert/strict";
  * const cells = expandSpec({
  *   name: "t", datasets: ["mnist"], variants: ["mlp"], losses: ["ns", "hinge"],
- *   seeds: [0, 1], defaults: {}, overrides: [], include: [], exclude: [],
+ *   seeds: [0, 1], defaults: {}, include: [], exclude: [],
+ *   overrides: [{ match: { loss: "hinge" }, set: { steps: 20 } }],
  * });
- * cells.map((c) => c.id); // ["mnist-mlp-ns-s0", "mnist-mlp-ns-s1", "mnist-mlp-hinge-s0", "mnist-mlp-hinge-s1"]
+ * assert.deepEqual(cells.map((c) => c.id), [
+ *   "mnist-mlp-ns-s0", "mnist-mlp-ns-s1", "mnist-mlp-hinge-s0", "mnist-mlp-hinge-s1",
+ * ]);
+ * assert.deepEqual(cells.map((c) => c.config.steps), [1000, 1000, 20, 20]);
  * ```
  */
 export function expandSpec(spec: MatrixSpec): Cell[] {

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { MatrixSpec } from "./types.ts";
-import { BUILTIN_CONFIG, mergeConfig } from "./spec.ts";
+import { BUILTIN_CONFIG, mergeConfig } from "./defaults.ts";
 
 /**
  * JSON with object keys sorted at every level and no whitespace; keys whose
@@ -18,7 +18,11 @@ import { BUILTIN_CONFIG, mergeConfig } from "./spec.ts";
  * @example
  * ```ts
  * import { canonicalJson } from "./hash.ts";
- * canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }); // '{"a":[2,{"c":4,"d":3}],"b":1}'
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }),
+ *   '{"a":[2,{"c":4,"d":3}],"b":1}',
+ * );
  * ```
  */
 export function canonicalJson(value: unknown): string {
@@ -54,11 +58,15 @@ export function canonicalJson(value: unknown): string {
  * @example
  * ```ts
  * import { specHash } from "./hash.ts";
+ * import assert from "node:assert/strict";
  * const spec = {
  *   name: "t", datasets: ["mnist"], variants: ["mlp"], losses: ["ns"],
  *   seeds: [0], defaults: {}, overrides: [], include: [], exclude: [],
  * };
- * specHash(spec).length; // 64
+ * assert.match(specHash(spec), /^[0-9a-f]{64}$/);
+ * // The built-in defaults are part of the hash: stating one changes nothing.
+ * assert.equal(specHash({ ...spec, defaults: { steps: 1000 } }), specHash(spec));
+ * assert.notEqual(specHash({ ...spec, seeds: [1] }), specHash(spec));
  * ```
  */
 export function specHash(spec: MatrixSpec): string {

@@ -20,7 +20,8 @@ export const PROFILE_DIR: string = fileURLToPath(
  * @example
  * ```ts
  * import { listProfiles } from "./profiles.ts";
- * (await listProfiles()).includes("smoke"); // true
+ * import assert from "node:assert/strict";
+ * assert.ok((await listProfiles()).includes("smoke"));
  * ```
  */
 export async function listProfiles(): Promise<string[]> {
@@ -43,8 +44,10 @@ export async function listProfiles(): Promise<string[]> {
  * @example
  * ```ts
  * import { loadProfile } from "./profiles.ts";
+ * import assert from "node:assert/strict";
  * const spec = await loadProfile("quick");
- * spec.datasets; // ["mnist"]
+ * assert.deepEqual(spec.datasets, ["mnist"]);
+ * await assert.rejects(() => loadProfile("nope"), /unknown profile "nope"/);
  * ```
  */
 export async function loadProfile(name: string): Promise<MatrixSpec> {
@@ -76,7 +79,9 @@ export async function loadProfile(name: string): Promise<MatrixSpec> {
  * @example
  * ```ts
  * import { resolveSpec } from "./profiles.ts";
- * const spec = await resolveSpec("smoke");
+ * import assert from "node:assert/strict";
+ * assert.equal((await resolveSpec("smoke")).name, "smoke");
+ * await assert.rejects(() => resolveSpec("./none.json"), /spec file not found/);
  * ```
  */
 export function resolveSpec(nameOrPath: string): Promise<MatrixSpec> {

@@ -1,5 +1,5 @@
 /**
- * Sharding: `--shard i/n` runs every n-th cell starting at the i-th
+ * Sharding: shard `i/n` runs every n-th cell starting at the i-th
  * (round-robin by cell index), so that n machines split a matrix into
  * disjoint parts that together cover it, and similar cells (neighbours in
  * spec order) spread over the machines.
@@ -7,7 +7,7 @@
  * @module
  */
 
-/** A parsed `--shard i/n`. */
+/** A parsed shard `i/n`. */
 export interface Shard {
   /** 1-based shard number, 1 ≤ index ≤ count. */
   index: number;
@@ -18,13 +18,15 @@ export interface Shard {
 /**
  * Parses `i/n` (1-based, e.g. `2/4`).
  *
- * @param text The flag value.
+ * @param text The text, e.g. a command-line value.
  * @returns The shard.
- * @throws Error One line: `--shard: expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got "…"`.
+ * @throws Error One line: `expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got "…"`.
  * @example
  * ```ts
  * import { parseShard } from "./shard.ts";
- * parseShard("2/4"); // { index: 2, count: 4 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseShard("2/4"), { index: 2, count: 4 });
+ * assert.throws(() => parseShard("5/4"), /^Error: expected i\/n with 1 ≤ i ≤ n/);
  * ```
  */
 export function parseShard(text: string): Shard {
@@ -36,9 +38,7 @@ export function parseShard(text: string): Shard {
     count < 1 || index < 1 || index > count
   ) {
     throw new Error(
-      `--shard: expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got ${
-        JSON.stringify(text)
-      }`,
+      `expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got ${JSON.stringify(text)}`,
     );
   }
   return { index, count };
@@ -56,7 +56,8 @@ export function parseShard(text: string): Shard {
  * @example
  * ```ts
  * import { shardCells } from "./shard.ts";
- * shardCells(["a", "b", "c", "d", "e"], 2, 2); // ["b", "d"]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(shardCells(["a", "b", "c", "d", "e"], 2, 2), ["b", "d"]);
  * ```
  */
 export function shardCells<T>(
@@ -69,7 +70,7 @@ export function shardCells<T>(
     index < 1 || index > count
   ) {
     throw new Error(
-      `--shard: expected i/n with 1 ≤ i ≤ n, got ${index}/${count}`,
+      `shard: expected i/n with 1 ≤ i ≤ n, got ${index}/${count}`,
     );
   }
   return cells.filter((_, k) => k % count === index - 1);

@@ -20,8 +20,9 @@
  *
  * @module
  */
+import type { OptimizerKind } from "../losses/optimizer_settings.ts";
 
-/** Sizes of the evaluation (DESIGN.md §4 defaults in brackets). */
+/** Sizes of the evaluation (docs/metrics.md#evaluation-sizes; defaults in brackets). */
 export interface EvaluationSizes {
   /** Generated images for FID / IS / KID, and train images for fid_floor. */
   nEval: number;
@@ -43,22 +44,24 @@ export interface EvaluationSizes {
   gridSize: number;
 }
 
-/** How an optimizer's settings are replaced for D or G (every field optional). */
+/**
+ * How an optimizer's settings are replaced for D or G (every field
+ * optional). Only the settings the kind reads are accepted (see
+ * `OPTIMIZER_SETTINGS` in `losses/optimizer_settings.ts`).
+ */
 export interface OptimizerOverride {
   /** Optimizer kind; absent keeps the loss's default kind. */
-  kind?: "adam" | "rmsprop" | "sgd";
+  kind?: OptimizerKind;
   /** Learning rate (> 0). */
   learningRate?: number;
   /** Adam β₁ in [0, 1). */
   beta1?: number;
   /** Adam β₂ in [0, 1). */
   beta2?: number;
-  /** Numerical ε (> 0). */
+  /** Numerical ε (> 0), Adam and RMSProp. */
   epsilon?: number;
   /** RMSProp decay ρ in [0, 1). */
   decay?: number;
-  /** RMSProp / SGD momentum in [0, 1). */
-  momentum?: number;
 }
 
 /** Optimizer overrides of D and G. */

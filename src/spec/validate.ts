@@ -1,11 +1,13 @@
 /**
  * Checks expanded cells against the ids the registries accept, without
- * importing the registries: the caller passes the accepted id lists and an
- * optional compatibility check. Every problem is reported at once, before
- * anything runs.
+ * importing the registries: the caller passes the accepted id lists, an
+ * optional compatibility check and optionally what each loss does (for the
+ * settings checks of `loss_settings.ts`). Every problem is reported at once,
+ * before anything runs.
  *
  * @module
  */
+import { findLossSettingProblems, type LossDefaults } from "./loss_settings.ts";
 import type { Cell } from "./types.ts";
 
 /** What {@linkcode validateCells} accepts. */
@@ -27,11 +29,19 @@ export interface AcceptedIds {
     loss: string,
     dataset: string,
   ) => string | null;
+  /**
+   * What a known loss does (its default optimizer, whether it clips weights
+   * or penalises gradients); with it, settings that the loss would refuse or
+   * ignore are problems too. The loss registry's `getLoss` fits.
+   */
+  lossDefaults?: (loss: string) => LossDefaults;
 }
 
 /**
  * Lists every problem of `cells`: one entry per unknown data set, variant or
- * loss id (naming the accepted ids) and one per incompatible combination.
+ * loss id (naming the accepted ids), one per incompatible combination, and
+ * one per setting the cell's loss would refuse or ignore (with
+ * `lossDefaults`).
  *
  * @param cells The expanded cells.
  * @param accepted The accepted ids and the compatibility check.
@@ -39,10 +49,20 @@ export interface AcceptedIds {
  * @example
  * ```ts
  * import { findCellProblems } from "./validate.ts";
- * findCellProblems(
- *   [{ id: "mnist-foo-ns-s0", dataset: "mnist", variant: "foo", loss: "ns", seed: 0, config: {} as never }],
- *   { datasets: ["mnist"], variants: ["mlp"], losses: ["ns"] },
- * ); // ["unknown variant 'foo' (accepted: mlp)"]
+ * import { BUILTIN_CONFIG } from "./defaults.ts";
+ * import assert from "node:assert/strict";
+ * const cell = (variant: string) => ({
+ *   id: `mnist-${variant}-ns-s0`, dataset: "mnist", variant, loss: "ns", seed: 0,
+ *   config: { ...BUILTIN_CONFIG, gradientPenalty: 10 },
+ * });
+ * const problems = findCellProblems([cell("foo"), cell("mlp")], {
+ *   datasets: ["mnist"], variants: ["mlp"], losses: ["ns"],
+ *   lossDefaults: () => ({ optimizer: { name: "adam" } }),
+ * });
+ * assert.deepEqual(problems, [
+ *   "unknown variant 'foo' (accepted: mlp)",
+ *   "mnist-foo-ns-s0 and 1 more cell: gradientPenalty: ns has no gradient penalty (no loss does)",
+ * ]);
  * ```
  */
 export function findCellProblems(
@@ -91,6 +111,11 @@ export function findCellProblems(
       }
     }
   }
+  if (accepted.lossDefaults) {
+    problems.push(
+      ...findLossSettingProblems(cells, accepted.losses, accepted.lossDefaults),
+    );
+  }
   return problems;
 }
 
@@ -103,7 +128,18 @@ export function findCellProblems(
  * @example
  * ```ts
  * import { validateCells } from "./validate.ts";
- * validateCells([], { datasets: ["mnist"], variants: ["mlp"], losses: ["ns"] }); // no throw
+ * import { expandSpec } from "./expand.ts";
+ * import assert from "node:assert/strict";
+ * const cells = expandSpec({
+ *   name: "t", datasets: ["mnist"], variants: ["mlp"], losses: ["ns"],
+ *   seeds: [0], defaults: {}, overrides: [], include: [], exclude: [],
+ * });
+ * const accepted = { datasets: ["mnist"], variants: ["mlp"], losses: ["ns"] };
+ * validateCells(cells, accepted); // no throw
+ * assert.throws(
+ *   () => validateCells(cells, { ...accepted, losses: ["hinge"] }),
+ *   /^Error: invalid matrix \(1 problem\): unknown loss 'ns' \(accepted: hinge\)$/,
+ * );
  * ```
  */
 export function validateCells(

@@ -11,6 +11,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { parseJsonText } from "../util/json.ts";
 
 const MAGIC = new TextEncoder().encode("GANBENCHCKPT1\n");
 
@@ -139,8 +140,9 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | null> {
   const headerLength = view.getUint32(MAGIC.byteLength, true);
   const bodyStart = MAGIC.byteLength + 4 + headerLength;
   if (bodyStart > data.byteLength) fail("truncated header");
-  const header = JSON.parse(
+  const header = parseJsonText(
     new TextDecoder().decode(data.subarray(MAGIC.byteLength + 4, bodyStart)),
+    `checkpoint ${path}`,
   ) as { step: number; state: Record<string, unknown>; tensors: TensorEntry[] };
   const tensors: NamedTensor[] = header.tensors.map((entry) => {
     const start = bodyStart + entry.offset;

@@ -141,16 +141,7 @@ function update(
  * ```
  */
 export function createGanStep(options: GanStepOptions): GanStep {
-  const {
-    generator,
-    discriminator,
-    loss,
-    dOptimizer,
-    gOptimizer,
-    batchSize,
-    numClasses,
-    seed,
-  } = options;
+  const { batchSize, numClasses } = options;
   const conditional = options.conditional ?? numClasses > 0;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new Error(
@@ -162,94 +153,116 @@ export function createGanStep(options: GanStepOptions): GanStep {
       `train/gan_step: conditional models need numClasses ≥ 2, got ${numClasses}`,
     );
   }
-  // TEMPORARY: until src/backend's registerGradientFixes()/initBackend own these.
+  // initBackend installs these too; both are idempotent, and installing them
+  // here keeps a step correct (and fast on CPU) for callers that selected a
+  // backend directly.
   registerGradientFixes();
   patchCpuConv2DBackpropFilter();
+  const context: StepContext = {
+    ...options,
+    conditional,
+    dVars: options.discriminator.trainableVariables,
+    gVars: options.generator.trainableVariables,
+  };
+  return {
+    dStep: (realBatch, realLabels, stepSeed) =>
+      discriminatorStep(context, realBatch, realLabels, stepSeed),
+    gStep: (stepSeed) => generatorStep(context, stepSeed),
+  };
+}
 
-  const dVars = discriminator.trainableVariables;
-  const gVars = generator.trainableVariables;
-  const zDim = generator.zDim;
+/** The options of a step with the derived facts both updates use. */
+interface StepContext extends GanStepOptions {
+  conditional: boolean;
+  /** D's trainable variables. */
+  dVars: tf.Variable[];
+  /** G's trainable variables. */
+  gVars: tf.Variable[];
+}
 
-  function dStep(
-    realBatch: tf.Tensor4D,
-    realLabels: tf.Tensor1D | null,
-    stepSeed: number,
-  ): StepResult {
-    const n = realBatch.shape[0];
-    if (conditional && realLabels == null) {
-      throw new Error(
-        "train/gan_step: dStep needs labels for a conditional model",
-      );
-    }
-    const labels = conditional ? realLabels : null;
-    const result = tf.tidy(() => {
-      const z = tf.randomNormal(
-        [n, zDim],
-        0,
-        1,
-        "float32",
-        deriveSeed(seed, stepSeed, STREAM_D_NOISE),
-      ) as tf.Tensor2D;
-      // Fakes are constants for the D update (no gradient to G).
-      const fake = generator.apply(z, labels, true);
-      return update(
-        () => {
-          const sReal = discriminator.apply(realBatch, labels, true);
-          const sFake = discriminator.apply(fake, labels, true);
-          let l = loss.dLoss(sReal, sFake);
-          if (loss.gradientPenalty !== undefined && loss.gradientPenalty > 0) {
-            l = tf.add(
-              l,
-              gradientPenalty(discriminator, realBatch, fake, {
-                weight: loss.gradientPenalty,
-                seed: deriveSeed(seed, stepSeed, STREAM_GP),
-                labels,
-              }),
-            );
-          }
-          return l;
-        },
-        dVars,
-        dOptimizer,
-      );
-    });
-    if (loss.clip !== undefined) {
-      const c = loss.clip;
-      tf.tidy(() => {
-        for (const v of dVars) v.assign(tf.clipByValue(v, -c, c));
-      });
-    }
-    return result;
+/** One D update (see {@linkcode GanStep.dStep}); clips D's weights after it when the loss says so. */
+function discriminatorStep(
+  context: StepContext,
+  realBatch: tf.Tensor4D,
+  realLabels: tf.Tensor1D | null,
+  stepSeed: number,
+): StepResult {
+  const { generator, discriminator, loss, seed, conditional, dVars } = context;
+  const n = realBatch.shape[0];
+  if (conditional && realLabels == null) {
+    throw new Error(
+      "train/gan_step: dStep needs labels for a conditional model",
+    );
   }
-
-  function gStep(stepSeed: number): StepResult {
-    return tf.tidy(() => {
-      const z = tf.randomNormal(
-        [batchSize, zDim],
-        0,
-        1,
-        "float32",
-        deriveSeed(seed, stepSeed, STREAM_G_NOISE),
-      ) as tf.Tensor2D;
-      const labels = conditional
-        ? tf.randomUniform(
-          [batchSize],
-          0,
-          numClasses,
-          "int32",
-          deriveSeed(seed, stepSeed, STREAM_G_LABELS),
-        ) as tf.Tensor1D
-        : null;
-      return update(
-        () =>
-          loss.gLoss(
-            discriminator.apply(generator.apply(z, labels, true), labels, true),
-          ),
-        gVars,
-        gOptimizer,
-      );
+  const labels = conditional ? realLabels : null;
+  const result = tf.tidy(() => {
+    const z = tf.randomNormal(
+      [n, generator.zDim],
+      0,
+      1,
+      "float32",
+      deriveSeed(seed, stepSeed, STREAM_D_NOISE),
+    ) as tf.Tensor2D;
+    // Fakes are constants for the D update (no gradient to G).
+    const fake = generator.apply(z, labels, true);
+    return update(
+      () => {
+        const sReal = discriminator.apply(realBatch, labels, true);
+        const sFake = discriminator.apply(fake, labels, true);
+        let l = loss.dLoss(sReal, sFake);
+        if (loss.gradientPenalty !== undefined && loss.gradientPenalty > 0) {
+          l = tf.add(
+            l,
+            gradientPenalty(discriminator, realBatch, fake, {
+              weight: loss.gradientPenalty,
+              seed: deriveSeed(seed, stepSeed, STREAM_GP),
+              labels,
+            }),
+          );
+        }
+        return l;
+      },
+      dVars,
+      context.dOptimizer,
+    );
+  });
+  if (loss.clip !== undefined) {
+    const c = loss.clip;
+    tf.tidy(() => {
+      for (const v of dVars) v.assign(tf.clipByValue(v, -c, c));
     });
   }
+  return result;
+}
 
-  return { dStep, gStep };
+/** One G update on fresh noise (see {@linkcode GanStep.gStep}). */
+function generatorStep(context: StepContext, stepSeed: number): StepResult {
+  const { generator, discriminator, loss, seed, batchSize, numClasses } =
+    context;
+  return tf.tidy(() => {
+    const z = tf.randomNormal(
+      [batchSize, generator.zDim],
+      0,
+      1,
+      "float32",
+      deriveSeed(seed, stepSeed, STREAM_G_NOISE),
+    ) as tf.Tensor2D;
+    const labels = context.conditional
+      ? tf.randomUniform(
+        [batchSize],
+        0,
+        numClasses,
+        "int32",
+        deriveSeed(seed, stepSeed, STREAM_G_LABELS),
+      ) as tf.Tensor1D
+      : null;
+    return update(
+      () =>
+        loss.gLoss(
+          discriminator.apply(generator.apply(z, labels, true), labels, true),
+        ),
+      context.gVars,
+      context.gOptimizer,
+    );
+  });
 }

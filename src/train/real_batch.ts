@@ -1,7 +1,7 @@
 /**
  * Real training batches at the shape a variant trains on: the data set's
  * native shape, or — for 32×32 architectures on 28×28 MNIST-like data — the
- * images zero-padded by 2 px (DESIGN.md §2). Samples are centre-cropped back
+ * images zero-padded by 2 px (docs/models_and_losses.md#image-sizes-and-padding). Samples are centre-cropped back
  * to the native shape for every metric.
  *
  * @module

@@ -63,7 +63,7 @@ Deno.test("an unknown backend name is rejected with a one-line error", async () 
   await rejects(() => initBackend("cuda" as BackendChoice), (e: Error) => {
     match(
       e.message,
-      /^--backend: unknown backend "cuda" \(expected one of auto, tensorflow, webgpu, wasm, cpu\)$/,
+      /^unknown backend "cuda" \(expected one of auto, tensorflow, webgpu, wasm, cpu\)$/,
     );
     return true;
   });
@@ -73,7 +73,7 @@ Deno.test("an explicit tensorflow choice fails with why, naming both packages", 
   await rejects(() => initBackend("tensorflow"), (e: Error) => {
     match(
       e.message,
-      /^--backend tensorflow: cannot be used: tfjs-node-gpu: not installed .*; tfjs-node: not installed/,
+      /^backend "tensorflow" cannot be used: tfjs-node-gpu: not installed .*; tfjs-node: not installed/,
     );
     ok(!e.message.includes("\n"));
     return true;

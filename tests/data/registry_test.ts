@@ -1,14 +1,16 @@
 import { join } from "node:path";
 import { assert } from "../_assert.ts";
 import {
+  DATASET_IDS,
+  DATASET_REGISTRY,
   datasetAvailability,
+  isDatasetId,
   loadDataset,
   parseDatasetId,
 } from "../../src/data/registry.ts";
 import { loadSynthetic } from "../../src/data/synthetic.ts";
 import { classCounts } from "../../src/data/split.ts";
 import { ChecksumCache, fileMd5, md5Hex } from "../../src/data/checksum.ts";
-import { DATASET_IDS } from "../../src/data/types.ts";
 
 Deno.test("parseDatasetId: ids, aliases, unknown id lists the accepted ones", () => {
   assert.equal(parseDatasetId("MNIST"), "mnist");
@@ -18,6 +20,35 @@ Deno.test("parseDatasetId: ids, aliases, unknown id lists the accepted ones", ()
     () => parseDatasetId("imagenet"),
     /^Error: unknown data set "imagenet": expected one of mnist, fashion, cifar10, synthetic$/,
   );
+});
+
+Deno.test("registry: ids are the entry keys; each entry's shape is the loaded data set's", async () => {
+  assert.deepEqual([...DATASET_IDS], [
+    "mnist",
+    "fashion",
+    "cifar10",
+    "synthetic",
+  ]);
+  assert.equal(isDatasetId("cifar10"), true);
+  assert.equal(isDatasetId("cifar-10"), false);
+  assert.equal(isDatasetId("constructor"), false);
+  const synthetic = await loadDataset("synthetic");
+  const { height, width, channels } = synthetic;
+  assert.deepEqual(DATASET_REGISTRY.synthetic.shape, {
+    height,
+    width,
+    channels,
+  });
+  assert.deepEqual(DATASET_REGISTRY.mnist.shape, {
+    height: 28,
+    width: 28,
+    channels: 1,
+  });
+  assert.deepEqual(DATASET_REGISTRY.cifar10.shape, {
+    height: 32,
+    width: 32,
+    channels: 3,
+  });
 });
 
 Deno.test("loadDataset: unknown id rejects with the accepted ids", async () => {

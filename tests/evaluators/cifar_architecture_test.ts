@@ -26,8 +26,8 @@ import {
 import {
   scheduleFactor,
   SGD_WARMUP,
-  trainEvaluator,
-} from "../../src/metrics/evaluators/train.ts";
+} from "../../src/metrics/evaluators/optimizer.ts";
+import { trainEvaluator } from "../../src/metrics/evaluators/train.ts";
 import { trainEvaluatorCommand } from "../../src/cli/train_evaluator.ts";
 import { UsageError } from "../../src/cli/_args.ts";
 import { mulberry32 } from "../../src/util/random.ts";

@@ -11,7 +11,7 @@ import {
   loadEvaluator,
   readEvaluatorManifest,
 } from "../../src/metrics/evaluators/load.ts";
-import { testAccuracy } from "../../src/metrics/evaluators/train.ts";
+import { testAccuracy } from "../../src/metrics/evaluators/accuracy.ts";
 
 await initBackend("wasm");
 

@@ -1,6 +1,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { assertClose, deepEqual, equal, ok, throws } from "../_assert.ts";
-import { getLoss, LOSS_IDS, resolvePair } from "../../src/losses/registry.ts";
+import {
+  getLoss,
+  isLossId,
+  LOSS_IDS,
+  LOSS_REGISTRY,
+  LOSSES,
+  resolvePair,
+} from "../../src/losses/registry.ts";
 import { logSigmoid, softplus } from "../../src/losses/_stable.ts";
 import { setupCpu } from "../models/_setup.ts";
 
@@ -37,6 +44,14 @@ Deno.test("losses: registry lists the six ids; unknown id names accepted ones", 
     () => getLoss("wgan_gp"),
     /unknown loss "wgan_gp".*minimax, ns, lsgan, wgan, wgan-gp, hinge/,
   );
+});
+
+Deno.test("losses: each entry's id is its registry key; isLossId", () => {
+  for (const [key, loss] of Object.entries(LOSS_REGISTRY)) equal(loss.id, key);
+  deepEqual(LOSSES.map((l) => l.id), [...LOSS_IDS]);
+  ok(isLossId("wgan-gp"));
+  ok(!isLossId("wgan_gp"));
+  ok(!isLossId("toString"), "inherited keys are not ids");
 });
 
 Deno.test("losses: known values at s = 0 and chosen points", () => {

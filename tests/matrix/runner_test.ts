@@ -88,7 +88,8 @@ Deno.test("bench: writes manifest, metrics, summary, grids and a contact sheet",
   for (const row of metrics.rows) {
     for (let i = fid; i <= ssimDiv; i++) {
       assert.ok(
-        Number.isFinite(Number(row[i])),
+        row[i] !== undefined && row[i] !== "" &&
+          Number.isFinite(Number(row[i])),
         `${metrics.columns[i]} = ${row[i]}`,
       );
     }

@@ -2,7 +2,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { assertClose, deepEqual, equal, ok, throws } from "../_assert.ts";
 import {
   getVariant,
+  isVariantId,
   VARIANT_IDS,
+  VARIANT_REGISTRY,
   VARIANTS,
 } from "../../src/models/registry.ts";
 import { BatchNorm } from "../../src/models/layers/batch_norm.ts";
@@ -15,6 +17,22 @@ await setupCpu();
 const S28: ImageShape = { height: 28, width: 28, channels: 1 };
 const S32G: ImageShape = { height: 32, width: 32, channels: 1 };
 const S32C: ImageShape = { height: 32, width: 32, channels: 3 };
+
+Deno.test("models: each entry's id is its key; costs order the variants", () => {
+  for (const [key, v] of Object.entries(VARIANT_REGISTRY)) equal(v.id, key);
+  ok(isVariantId("patchgan"));
+  ok(!isVariantId("constructor"), "inherited keys are not ids");
+  // Cheapest to dearest per image, as measured by `deno task perf`.
+  const byCost = VARIANTS.toSorted((a, b) => a.costPerImage - b.costPerImage);
+  deepEqual(byCost.map((v) => v.id), [
+    "mlp",
+    "cgan",
+    "dcgan",
+    "cdcgan",
+    "patchgan",
+  ]);
+  for (const v of VARIANTS) ok(v.costPerImage > 0, v.id);
+});
 
 Deno.test("models: registry ids, supports, unknown id", () => {
   deepEqual([...VARIANT_IDS], ["mlp", "dcgan", "cgan", "cdcgan", "patchgan"]);

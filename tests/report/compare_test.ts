@@ -1,5 +1,6 @@
 /**
- * Tests of `ganbench compare` (src/report/compare.ts, src/cli/compare.ts) on
+ * Tests of `ganbench compare` (src/report/ compare, thresholds, significance,
+ * comparability, rendering; src/cli/compare.ts) on
  * small results directories written in a temp dir: pass, fail, noise, the
  * n = 1 / n = 2 rules, divergence, thresholds, and every refusal.
  */
@@ -15,8 +16,8 @@ import {
   parseThreshold,
   parseThresholdList,
   readThresholdsFile,
-  testDifference,
-} from "../../src/report/compare.ts";
+} from "../../src/report/thresholds.ts";
+import { testDifference } from "../../src/report/significance.ts";
 import type { FixtureOptions } from "../fixtures/report/make_results.ts";
 import { seedCells, writeResults } from "../fixtures/report/make_results.ts";
 
@@ -318,6 +319,28 @@ Deno.test("compare: refuses different protocols (steps, batch size, n_eval)", as
     );
     assert.match(r.err, expected);
   }
+});
+
+Deno.test("compare: reads the config the runner recorded, not today's expansion of the spec", async () => {
+  // The spec says 16 steps, but the cells recorded 12: what they ran with.
+  const recorded12 = await results({
+    cells: seedCells("mlp", "ns", { fid: FID }),
+    defaults: { steps: 16 },
+    recordedConfig: { steps: 12 },
+  });
+  const same = await compare(baseline, recorded12);
+  assert.equal(same.code, 0, same.err);
+  // The spec says 12 steps, but the cells recorded 16: refused.
+  const recorded16 = await results({
+    cells: seedCells("mlp", "ns", { fid: FID }),
+    recordedConfig: { steps: 16 },
+  });
+  const r = await compare(baseline, recorded16);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.err,
+    /protocol of synthetic\/mlp\/ns differs .*steps 12 vs 16/,
+  );
 });
 
 Deno.test("compare: cell groups present on one side only are listed, not compared", async () => {

@@ -5,14 +5,15 @@
 import { join } from "node:path";
 import { assert } from "../_assert.ts";
 import { UsageError } from "../../src/cli/_args.ts";
-import { reportCommand, writeReport } from "../../src/cli/report.ts";
+import { reportCommand } from "../../src/cli/report.ts";
+import { writeReport } from "../../src/report/write_report.ts";
 import { groupCells } from "../../src/report/aggregate.ts";
 import {
   buildTables,
   formatMeanStd,
-  latexEscape,
   markdownTables,
 } from "../../src/report/tables.ts";
+import { latexEscape } from "../../src/report/tables_latex.ts";
 import { lineChartSvg } from "../../src/report/charts.ts";
 import { seedCells, writeResults } from "../fixtures/report/make_results.ts";
 

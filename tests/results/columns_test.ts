@@ -1,5 +1,6 @@
 import { assert } from "../_assert.ts";
 import {
+  betterOf,
   columnsMarkdown,
   METRIC_NAMES,
   METRICS_COLUMN_NAMES,
@@ -7,8 +8,9 @@ import {
   SUMMARY_COLUMN_NAMES,
   SUMMARY_COLUMNS,
 } from "../../src/results/columns.ts";
+import type { MetricColumn } from "../../src/results/columns.ts";
 
-/** The metric names of DESIGN.md §4, written out independently. */
+/** The metric names of docs/metrics.md, written out independently. */
 const DESIGN_METRICS = [
   "d_real",
   "d_fake",
@@ -45,7 +47,7 @@ Deno.test("columns: no duplicates, snake_case, unit and definition present", () 
   }
 });
 
-Deno.test("columns: every DESIGN.md §4 metric, in both files", () => {
+Deno.test("columns: every docs/metrics.md metric, in both files", () => {
   assert.deepEqual([...METRIC_NAMES], DESIGN_METRICS);
   for (const m of DESIGN_METRICS) {
     assert.ok(METRICS_COLUMN_NAMES.includes(m), `metrics.csv lacks ${m}`);
@@ -100,4 +102,29 @@ Deno.test("columnsMarkdown: one table row per column", () => {
     )[2],
     "| `x` | a\\|b | y |",
   );
+});
+
+Deno.test("columns: every metric says which way it improves", () => {
+  for (const name of METRIC_NAMES) {
+    const column = SUMMARY_COLUMNS.find((c) => c.name === name)!;
+    assert.ok(
+      ["higher", "lower", "none"].includes(column.better ?? ""),
+      `${name} has no direction`,
+    );
+  }
+  assert.deepEqual(
+    ["fid", "kid_mean", "eq_gap", "is_mean", "train_images_per_s", "d_auc"].map(
+      betterOf,
+    ),
+    ["lower", "lower", "lower", "higher", "higher", "none"],
+  );
+  assert.equal(betterOf("images_per_s"), "higher", "metrics.csv only");
+  assert.equal(betterOf("cell"), "none");
+  assert.equal(betterOf("no_such_column"), "none");
+  // A metric entry without a direction does not compile.
+  const _noDirection = [
+    // @ts-expect-error: 'better' is required on a metric column
+    { name: "new_metric", unit: "—", definition: "A new metric." },
+  ] as const satisfies readonly MetricColumn[];
+  assert.equal(_noDirection.length, 1);
 });

@@ -1,6 +1,6 @@
 import { assert } from "../_assert.ts";
 import { cellId, expandSpec, matchesPattern } from "../../src/spec/expand.ts";
-import { BUILTIN_CONFIG } from "../../src/spec/spec.ts";
+import { BUILTIN_CONFIG } from "../../src/spec/defaults.ts";
 import { tinySpec } from "../matrix/_helpers.ts";
 
 Deno.test("expandSpec: datasets, then variants, then losses, then seeds, in spec order", () => {

@@ -1,7 +1,7 @@
 import { assert } from "../_assert.ts";
 import { canonicalJson, specHash } from "../../src/spec/hash.ts";
 import { parseSpec } from "../../src/spec/spec.ts";
-import { BUILTIN_CONFIG } from "../../src/spec/spec.ts";
+import { BUILTIN_CONFIG } from "../../src/spec/defaults.ts";
 import { tinySpec } from "../matrix/_helpers.ts";
 
 Deno.test("canonicalJson sorts keys at every level", () => {

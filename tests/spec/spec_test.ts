@@ -1,9 +1,6 @@
 import { assert } from "../_assert.ts";
-import {
-  BUILTIN_CONFIG,
-  loadSpecFile,
-  parseSpec,
-} from "../../src/spec/spec.ts";
+import { loadSpecFile, parseSpec } from "../../src/spec/spec.ts";
+import { BUILTIN_CONFIG } from "../../src/spec/defaults.ts";
 import { expandSpec } from "../../src/spec/expand.ts";
 import {
   listProfiles,
@@ -293,7 +290,6 @@ Deno.test("parseSpec accepts every field of a full spec", () => {
           kind: "rmsprop",
           learningRate: 5e-5,
           decay: 0.9,
-          momentum: 0,
           epsilon: 1e-8,
         },
         g: { kind: "adam", learningRate: 1e-4, beta1: 0.5, beta2: 0.9 },
@@ -312,4 +308,44 @@ Deno.test("parseSpec accepts every field of a full spec", () => {
       ),
     /beta1: expected a number ≥ 0 and < 1, got 1/,
   );
+});
+
+Deno.test("parseSpec: optimizer kinds and settings are the trainer's", () => {
+  const optimizerError = (d: Record<string, unknown>) =>
+    errorOf(() =>
+      parseSpec({ ...valid, defaults: { optimizer: { d } } }, "a.json")
+    );
+  assert.equal(
+    optimizerError({ kind: "sgd", learningRate: 0.1 }),
+    'a.json: defaults.optimizer.d.kind: expected one of adam, rmsprop, got "sgd"',
+  );
+  assert.equal(
+    optimizerError({ kind: "rmsprop", momentum: 0.9 }),
+    "a.json: defaults.optimizer.d.momentum: unknown key (accepted: kind, learningRate, beta1, beta2, epsilon, decay)",
+  );
+  assert.equal(
+    optimizerError({ kind: "rmsprop", beta1: 0.5 }),
+    "a.json: defaults.optimizer.d.beta1: not read by rmsprop (its settings: learningRate, decay, epsilon)",
+  );
+  assert.equal(
+    optimizerError({ kind: "adam", decay: 0.9, beta2: 0.9 }),
+    "a.json: defaults.optimizer.d.decay: not read by adam (its settings: learningRate, beta1, beta2, epsilon)",
+  );
+  // The same rules hold in an override's `set`.
+  assert.match(
+    errorOf(() =>
+      parseSpec({
+        ...valid,
+        overrides: [{ match: {}, set: { optimizer: { g: { kind: "sgd" } } } }],
+      }, "a.json")
+    ),
+    /^a\.json: overrides\[0\]\.set\.optimizer\.g\.kind: expected one of adam, rmsprop, got "sgd"$/,
+  );
+  // Without a kind, a setting of either kind is accepted here; the cell
+  // checks hold it against the loss's default kind.
+  const spec = parseSpec(
+    { ...valid, defaults: { optimizer: { d: { beta1: 0.5, decay: 0.9 } } } },
+    "a.json",
+  );
+  assert.deepEqual(spec.defaults.optimizer, { d: { beta1: 0.5, decay: 0.9 } });
 });

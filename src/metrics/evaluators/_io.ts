@@ -9,6 +9,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { md5Hex } from "../../data/checksum.ts";
+import { errorText } from "../../util/errors.ts";
+import { parseJsonText } from "../../util/json.ts";
 
 /** Name of the model topology file. */
 export const MODEL_FILE = "model.json";
@@ -136,7 +138,7 @@ async function readBytes(location: string): Promise<Uint8Array> {
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "file not found"
-      : (e as Error).message;
+      : errorText(e);
     throw new Error(`${where.path}: cannot read evaluator file: ${why}`);
   }
 }
@@ -155,7 +157,7 @@ export async function readModel(
   expectedMd5?: string,
 ): Promise<ReadModel> {
   const text = new TextDecoder().decode(await readBytes(modelPath));
-  let json: {
+  const json = parseJsonText(text, modelPath) as {
     modelTopology?: unknown;
     format?: string;
     weightsManifest?: tf.io.WeightsManifestConfig;
@@ -164,12 +166,7 @@ export async function readModel(
     signature?: unknown;
     userDefinedMetadata?: { [key: string]: object };
     modelInitializer?: unknown;
-  };
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${modelPath}: not valid JSON: ${(e as Error).message}`);
-  }
+  } | null;
   if (
     json === null || typeof json !== "object" || json.modelTopology == null ||
     !Array.isArray(json.weightsManifest)

@@ -56,8 +56,13 @@ export const WHITEN_LAYER = "stem_whiten";
 /** Side of the whitening patches. */
 export const WHITEN_PATCH = 2;
 
+/** The names of the built-in architectures. */
+export type ArchitectureName = "tiny" | "small" | "cifar";
+
 /** The built-in architectures. */
-export const ARCHITECTURES: Readonly<Record<string, ArchitectureSpec>> = {
+export const ARCHITECTURES: Readonly<
+  Record<ArchitectureName, ArchitectureSpec>
+> = {
   /** A few hundred parameters, for tests. */
   tiny: { name: "tiny", blocks: [[4], [8]], featureDim: 16 },
   /** MNIST / Fashion-MNIST: 2 conv blocks (32, 64) + dense 128 (~420k parameters). */
@@ -80,21 +85,6 @@ export const ARCHITECTURES: Readonly<Record<string, ArchitectureSpec>> = {
 };
 
 /**
- * The default architecture of a data set.
- *
- * @param dataset The data set id.
- * @returns `cifar` for CIFAR-10, `small` otherwise.
- * @example
- * ```ts
- * import { defaultArchitecture } from "./architecture.ts";
- * defaultArchitecture("mnist").featureDim; // 128
- * ```
- */
-export function defaultArchitecture(dataset: string): ArchitectureSpec {
-  return dataset === "cifar10" ? ARCHITECTURES.cifar : ARCHITECTURES.small;
-}
-
-/**
  * Resolves an architecture by name.
  *
  * @param name `tiny`, `small` or `cifar`.
@@ -106,7 +96,9 @@ export function defaultArchitecture(dataset: string): ArchitectureSpec {
  * ```
  */
 export function architectureByName(name: string): ArchitectureSpec {
-  const spec = ARCHITECTURES[name];
+  const spec = (ARCHITECTURES as Readonly<Record<string, ArchitectureSpec>>)[
+    name
+  ];
   if (spec === undefined) {
     throw new Error(
       `evaluator architecture "${name}": unknown (expected one of ${
@@ -250,6 +242,7 @@ export function buildClassifier(
  * ```ts
  * import { ARCHITECTURES, buildClassifier, setWhiteningWeights } from "./architecture.ts";
  * const model = buildClassifier({ spec: ARCHITECTURES.cifar, inputShape: [32, 32, 3], numClasses: 10, seed: 1 });
+ * const pixels = new Float32Array(64 * 32 * 32 * 3).map(() => Math.random() * 2 - 1);
  * setWhiteningWeights(model, pixels, [32, 32, 3]);
  * ```
  */

@@ -12,6 +12,8 @@ import * as tfc from "@tensorflow/tfjs-converter";
 import { join } from "node:path";
 import { fileName, MANIFEST_FILE, MODEL_FILE, readModel } from "./_io.ts";
 import { defaultWeightsDir, evaluatorIdFor } from "./paths.ts";
+import { errorText } from "../../util/errors.ts";
+import { parseJsonText } from "../../util/json.ts";
 import type {
   Evaluator,
   EvaluatorManifest,
@@ -43,9 +45,11 @@ type Forward = (x: tf.Tensor4D) => [tf.Tensor2D, tf.Tensor2D | null];
  * @returns The evaluator; dispose it when done.
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
  * import { loadEvaluator } from "./load.ts";
  * const ev = await loadEvaluator("mnist");
- * const { features, probabilities } = ev.predict(images); // [N,128], [N,10]
+ * const images = tf.zeros([4, 28, 28, 1]) as tf.Tensor4D;
+ * const { features, probabilities } = ev.predict(images); // [4,128], [4,10]
  * ev.dispose();
  * const inception = await loadEvaluator({
  *   path: "models/inception_v3/model.json",
@@ -91,15 +95,10 @@ export async function readEvaluatorManifest(
     const why = e instanceof Deno.errors.NotFound
       ? "not found (no evaluator trained for this data set; run `ganbench train-evaluator --dataset " +
         dataset + "`)"
-      : (e as Error).message;
+      : errorText(e);
     throw new Error(`${path}: ${why}`);
   }
-  let m: EvaluatorManifest;
-  try {
-    m = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+  const m = parseJsonText(text, path) as EvaluatorManifest | null;
   const ok = m !== null && typeof m === "object" &&
     typeof m.weightsMd5 === "string" && Number.isInteger(m.featureDim) &&
     Number.isInteger(m.numClasses) && Array.isArray(m.inputShape) &&
@@ -191,7 +190,7 @@ async function loadExternal(
   options: LoadEvaluatorOptions,
 ): Promise<Evaluator> {
   if (typeof spec.path !== "string" || spec.path === "") {
-    throw new Error(`--evaluator: external model path is empty`);
+    throw new Error("external evaluator: the model path is empty");
   }
   const read = await readModel(spec.path, spec.md5);
   const id = `external:${fileName(spec.path)}`;
@@ -228,7 +227,7 @@ async function loadExternal(
       } catch (e) {
         throw new Error(
           `${spec.path}: cannot compute outputs ${outputs.join(", ")}: ${
-            (e as Error).message
+            errorText(e)
           }`,
         );
       }
@@ -304,7 +303,9 @@ interface EvaluatorParts {
  * @returns A new tensor `[N, ...inputShape]`.
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
  * import { prepareImages } from "./load.ts";
+ * const mnistBatch = tf.zeros([4, 28, 28, 1]) as tf.Tensor4D;
  * const x = prepareImages(mnistBatch, [299, 299, 3]); // resized, tiled to RGB
  * ```
  */

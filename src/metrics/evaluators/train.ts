@@ -6,6 +6,10 @@
  * weights in the TF.js layers format (`model.json` + `weights.bin`, atomically) and a
  * `manifest.json` with the test accuracy and the weights' md5.
  *
+ * The defaults of each data set are its recipe (`recipe.ts`); the options
+ * resolve in `train_options.ts`, the optimisers and their schedules are
+ * `optimizer.ts`'s.
+ *
  * The caller initialises the backend first (`initBackend("wasm")` from
  * `src/backend/`, whose extra wasm kernels make convnet training possible
  * there). The same seed on the same backend gives the same weights.
@@ -18,195 +22,59 @@ import { join } from "node:path";
 import { loadDataset } from "../../data/registry.ts";
 import { BatchSampler, fixedSubset } from "../../data/sampler.ts";
 import { toImageTensor } from "../../data/tensor.ts";
-import type { DatasetId, LoadOptions, Split } from "../../data/types.ts";
+import type { Dataset } from "../../data/types.ts";
 import { mulberry32 } from "../../util/random.ts";
 import { augmentedBatch } from "./_augment.ts";
 import { MANIFEST_FILE, saveLayersModel, writeFileAtomic } from "./_io.ts";
+import { testAccuracy } from "./accuracy.ts";
 import {
-  architectureByName,
-  type ArchitectureSpec,
   buildClassifier,
-  defaultArchitecture,
   FEATURE_LAYER,
   LOGITS_LAYER,
   setWhiteningWeights,
 } from "./architecture.ts";
+import {
+  createScheduledOptimizer,
+  type ScheduledOptimizer,
+  scheduleFactor,
+} from "./optimizer.ts";
 import { defaultWeightsDir, evaluatorIdFor } from "./paths.ts";
-import type { Augmentation, EvaluatorManifest, ImageShape3 } from "./types.ts";
+import {
+  type EvaluatorTrainSettings,
+  resolveTrainSettings,
+  type TrainEvaluatorOptions,
+} from "./train_options.ts";
+import type { EvaluatorManifest, ImageShape3 } from "./types.ts";
 
-/** Options of {@linkcode trainEvaluator}. */
-export interface TrainEvaluatorOptions {
-  /** The data set to train on. */
-  dataset: DatasetId;
-  /** Passes over the training images (default {@linkcode DEFAULT_EPOCHS}, else 3). */
-  epochs?: number;
-  /** Images per step (default 128). */
-  batchSize?: number;
-  /** Seed of initialisation, shuffling and augmentation (default 1). */
-  seed?: number;
-  /**
-   * Output directory for `model.json`, `weights.bin`, `manifest.json`
-   * (default `src/metrics/evaluators/weights/<dataset>/`).
-   */
-  outDir?: string;
-  /**
-   * Optimiser (default {@linkcode DEFAULT_OPTIMIZER}: `sgd` for CIFAR-10,
-   * else `adam`). `adam`: cosine decay from `learningRate` to 2 % of it.
-   * `sgd`: Nesterov momentum 0.9, learning rate rising linearly from 0 to
-   * `learningRate` over the first {@linkcode SGD_WARMUP} of the steps, then
-   * falling linearly to 0 (one-cycle).
-   */
-  optimizer?: EvaluatorOptimizer;
-  /** Peak learning rate (default 1e-3 for `adam`, 0.2 for `sgd`). */
-  learningRate?: number;
-  /** Label smoothing of the cross-entropy (default 0.2 for CIFAR-10, else 0). */
-  labelSmoothing?: number;
-  /** L2 weight decay of conv and dense kernels (default 5e-4 for CIFAR-10, else 0). */
-  weightDecay?: number;
-  /** Augmentation (default {@linkcode DEFAULT_AUGMENT}: MNIST `shift`, CIFAR-10 `shift-flip`, else `none`). */
-  augment?: Augmentation;
-  /**
-   * Architecture: a name (`tiny`, `small`, `cifar`) or a spec (default by
-   * data set).
-   */
-  architecture?: string | ArchitectureSpec;
-  /** Use only this many training images (a seeded subset; default all). */
-  trainCount?: number;
-  /** Measure test accuracy on only this many test images (default all). */
-  testCount?: number;
-  /**
-   * Evaluate test accuracy after every epoch (default true), on the first
-   * {@linkcode EPOCH_TEST_IMAGES} test images; the final accuracy uses all.
-   */
-  evalEachEpoch?: boolean;
-  /** Progress line every this many steps (default 50). */
-  logEvery?: number;
-  /** Where progress lines go (default `console.log`). */
-  log?: (line: string) => void;
-  /** Data loading options (data dir, cache dir, synthetic options). */
-  data?: LoadOptions;
-}
-
-/** Default epochs per data set (the settings of the committed weights). */
-export const DEFAULT_EPOCHS: Readonly<Record<string, number>> = {
-  mnist: 5,
-  fashion: 4,
-  cifar10: 8,
-};
-
-/** Default batch size per data set (others: 128). */
-export const DEFAULT_BATCH_SIZE: Readonly<Record<string, number>> = {
-  cifar10: 256,
-};
-
-/** The evaluator optimisers. */
-export type EvaluatorOptimizer = "adam" | "sgd";
-
-/** Default optimiser per data set (others: `adam`). */
-export const DEFAULT_OPTIMIZER: Readonly<Record<string, EvaluatorOptimizer>> = {
-  cifar10: "sgd",
-};
-
-/** Default label smoothing per data set (others: 0). */
-export const DEFAULT_LABEL_SMOOTHING: Readonly<Record<string, number>> = {
-  cifar10: 0.2,
-};
-
-/** Default L2 weight decay of the kernels per data set (others: 0). */
-export const DEFAULT_WEIGHT_DECAY: Readonly<Record<string, number>> = {
-  cifar10: 5e-4,
-};
-
-/** Fraction of the steps over which the `sgd` learning rate warms up. */
-export const SGD_WARMUP = 0.2;
+export type { TrainEvaluatorOptions } from "./train_options.ts";
 
 /** Test images scored after each epoch (progress only). */
 export const EPOCH_TEST_IMAGES = 2000;
 
-/** Default augmentation per data set (others: `none`). */
-export const DEFAULT_AUGMENT: Readonly<Record<string, Augmentation>> = {
-  mnist: "shift",
-  cifar10: "shift-flip",
-};
-
-/** Images per forward pass when measuring accuracy. */
-const EVAL_BATCH = 500;
-
-/**
- * Top-1 accuracy of a classifier on (the first `count` images of) a split.
- *
- * @param model Images → logits (a layers model), or a function from images to
- *   logits or probabilities (same argmax).
- * @param split The split.
- * @param shape `[h, w, c]`.
- * @param count Images to use (default all).
- * @returns Accuracy in [0, 1].
- * @example
- * ```ts
- * import { testAccuracy } from "./train.ts";
- * const acc = await testAccuracy(model, ds.test, [28, 28, 1]);
- * ```
- */
-export async function testAccuracy(
-  model: tfl.LayersModel | ((images: tf.Tensor4D) => tf.Tensor2D),
-  split: Split,
-  shape: ImageShape3,
-  count = split.count,
-): Promise<number> {
-  const n = Math.min(count, split.count);
-  let correct = 0;
-  for (let start = 0; start < n; start += EVAL_BATCH) {
-    const end = Math.min(n, start + EVAL_BATCH);
-    const idx = new Int32Array(end - start);
-    for (let i = 0; i < idx.length; i++) idx[i] = start + i;
-    const predicted = tf.tidy(() => {
-      const x = toImageTensor(split, shape, idx);
-      const scores = typeof model === "function"
-        ? model(x)
-        : model.predict(x) as tf.Tensor2D;
-      return tf.argMax(scores, 1);
-    });
-    const p = await predicted.data();
-    predicted.dispose();
-    for (let i = 0; i < p.length; i++) {
-      if (p[i] === split.labels[start + i]) correct++;
-    }
-  }
-  return n === 0 ? 0 : correct / n;
-}
-
-/**
- * The learning-rate multiplier of a step: cosine from 1 to 0.02 for `adam`;
- * for `sgd` a linear rise from 0 to 1 over {@linkcode SGD_WARMUP} of the
- * steps, then a linear fall to 0 at the last step.
- *
- * @param optimizer The optimiser.
- * @param step Step index, 0-based.
- * @param totalSteps Steps of the whole run.
- * @returns The factor in [0, 1].
- * @example
- * ```ts
- * import { scheduleFactor } from "./train.ts";
- * scheduleFactor("sgd", 20, 100); // 1
- * ```
- */
-export function scheduleFactor(
-  optimizer: EvaluatorOptimizer,
-  step: number,
-  totalSteps: number,
-): number {
-  if (optimizer === "adam") {
-    const cosine = 0.5 * (1 + Math.cos(Math.PI * step / totalSteps));
-    return 0.02 + 0.98 * cosine;
-  }
-  const peak = SGD_WARMUP * totalSteps;
-  // Step s trains at (s + 1)/peak while warming up, so the first step is not 0.
-  if (step < peak) return Math.min(1, (step + 1) / peak);
-  return Math.max(0, (totalSteps - step) / (totalSteps - peak));
-}
-
 function fmt(x: number, digits = 4): string {
   return x.toFixed(digits);
+}
+
+/** Everything one training run shares between its epochs. */
+interface EvaluatorRun {
+  options: TrainEvaluatorOptions;
+  settings: EvaluatorTrainSettings;
+  log: (line: string) => void;
+  ds: Dataset;
+  shape: ImageShape3;
+  /** The training images used (a seeded subset), or null for all. */
+  trainIdx: Int32Array | null;
+  sampler: BatchSampler;
+  rng: () => number;
+  model: tfl.LayersModel;
+  optimizer: ScheduledOptimizer;
+  totalSteps: number;
+  /** `performance.now()` when training started. */
+  started: number;
+  /** Steps done so far. */
+  step: number;
+  /** The learning rate of the last step. */
+  lr: number;
 }
 
 /**
@@ -226,67 +94,10 @@ function fmt(x: number, digits = 4): string {
 export async function trainEvaluator(
   options: TrainEvaluatorOptions,
 ): Promise<EvaluatorManifest> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const dataset = options.dataset;
-  const epochs = options.epochs ?? DEFAULT_EPOCHS[dataset] ?? 3;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE[dataset] ?? 128;
-  const seed = options.seed ?? 1;
-  const optimizerName: EvaluatorOptimizer = options.optimizer ??
-    DEFAULT_OPTIMIZER[dataset] ?? "adam";
-  const learningRate = options.learningRate ??
-    (optimizerName === "sgd" ? 0.2 : 1e-3);
-  const labelSmoothing = options.labelSmoothing ??
-    DEFAULT_LABEL_SMOOTHING[dataset] ?? 0;
-  const weightDecay = options.weightDecay ?? DEFAULT_WEIGHT_DECAY[dataset] ??
-    0;
-  const augment: Augmentation = options.augment ??
-    DEFAULT_AUGMENT[dataset] ?? "none";
-  const logEvery = options.logEvery ?? 50;
-  const spec: ArchitectureSpec = typeof options.architecture === "string"
-    ? architectureByName(options.architecture)
-    : options.architecture ?? defaultArchitecture(dataset);
-  for (
-    const [name, v, min] of [
-      ["epochs", epochs, 1],
-      ["batchSize", batchSize, 1],
-      ["logEvery", logEvery, 1],
-    ] as const
-  ) {
-    if (!Number.isInteger(v) || v < min) {
-      throw new Error(
-        `train-evaluator --${name} ${v}: must be an integer ≥ ${min}`,
-      );
-    }
-  }
-  if (!(learningRate > 0)) {
-    throw new Error(
-      `train-evaluator --learning-rate ${learningRate}: must be > 0`,
-    );
-  }
-  if (optimizerName !== "adam" && optimizerName !== "sgd") {
-    throw new Error(
-      `train-evaluator --optimizer ${optimizerName}: expected adam or sgd`,
-    );
-  }
-  if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-    throw new Error(
-      `train-evaluator --label-smoothing ${labelSmoothing}: must be in [0, 1)`,
-    );
-  }
-  if (!(weightDecay >= 0)) {
-    throw new Error(
-      `train-evaluator --weight-decay ${weightDecay}: must be ≥ 0`,
-    );
-  }
-  if (!["none", "shift", "shift-flip"].includes(augment)) {
-    throw new Error(
-      `train-evaluator --augment ${augment}: expected none, shift or shift-flip`,
-    );
-  }
-
-  const ds = await loadDataset(dataset, options.data);
+  const settings = resolveTrainSettings(options);
+  const { seed, batchSize } = settings;
+  const ds = await loadDataset(options.dataset, options.data);
   const shape: ImageShape3 = [ds.height, ds.width, ds.channels];
-  const outDir = options.outDir ?? defaultWeightsDir(dataset);
   const trainIdx = options.trainCount === undefined
     ? null
     : fixedSubset(ds.train.count, options.trainCount, seed);
@@ -297,184 +108,223 @@ export async function trainEvaluator(
     );
   }
   const sampler = new BatchSampler(nTrain, batchSize, seed);
-  const stepsPerEpoch = sampler.batchesPerEpoch;
-  const totalSteps = stepsPerEpoch * epochs;
   const rng = mulberry32(seed ^ 0x5eed);
-
   const model = buildClassifier({
-    spec,
+    spec: settings.spec,
     inputShape: shape,
     numClasses: ds.numClasses,
     seed,
-    weightDecay,
+    weightDecay: settings.weightDecay,
   });
-  if (spec.whiten) {
-    // Whitening statistics from (up to) the first 5000 training images used.
-    const count = Math.min(5000, nTrain);
-    const idx = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      idx[i] = trainIdx === null ? i : trainIdx[i];
-    }
-    const pixels = tf.tidy(() => toImageTensor(ds.train, shape, idx));
-    setWhiteningWeights(model, await pixels.data() as Float32Array, shape);
-    pixels.dispose();
-  }
-  // (`instanceof` cannot tell TF.js optimisers apart: every one matches.)
-  const momentum = optimizerName === "sgd"
-    ? tf.train.momentum(learningRate, 0.9, true)
-    : null;
-  const optimizer = momentum ?? tf.train.adam(learningRate);
-  const setLr = (lr: number) => {
-    if (momentum !== null) {
-      // SGD-family optimisers read a cached scalar, renewed only here.
-      momentum.setLearningRate(lr);
-    } else {
-      // Adam reads the field at every step.
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
-    }
-  };
-  model.compile({
+  if (settings.spec.whiten) await whiten(model, ds, shape, trainIdx);
+  const optimizer = createScheduledOptimizer(
+    settings.optimizer,
+    settings.learningRate,
+  );
+  const run: EvaluatorRun = {
+    options,
+    settings,
+    log: options.log ?? ((line: string) => console.log(line)),
+    ds,
+    shape,
+    trainIdx,
+    sampler,
+    rng,
+    model,
     optimizer,
+    totalSteps: sampler.batchesPerEpoch * settings.epochs,
+    started: 0,
+    step: 0,
+    lr: settings.learningRate,
+  };
+  try {
+    compile(run);
+    run.started = performance.now();
+    for (let epoch = 0; epoch < settings.epochs; epoch++) {
+      await trainEpoch(run, epoch);
+    }
+    return await finish(run);
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+/**
+ * Sets the classifier's whitening stem from (up to) the first 5000 training
+ * images used.
+ */
+async function whiten(
+  model: tfl.LayersModel,
+  ds: Dataset,
+  shape: ImageShape3,
+  trainIdx: Int32Array | null,
+): Promise<void> {
+  const nTrain = trainIdx === null ? ds.train.count : trainIdx.length;
+  const count = Math.min(5000, nTrain);
+  const idx = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    idx[i] = trainIdx === null ? i : trainIdx[i];
+  }
+  const pixels = tf.tidy(() => toImageTensor(ds.train, shape, idx));
+  setWhiteningWeights(model, await pixels.data() as Float32Array, shape);
+  pixels.dispose();
+}
+
+/** Compiles the model with the run's loss and optimiser and logs the plan. */
+function compile(run: EvaluatorRun): void {
+  const { model, settings } = run;
+  model.compile({
+    optimizer: run.optimizer.optimizer,
     loss: (yTrue: tf.Tensor, logits: tf.Tensor) =>
       tf.losses.softmaxCrossEntropy(
         yTrue,
         logits,
         undefined,
-        labelSmoothing,
+        settings.labelSmoothing,
       ),
     metrics: [tfl.metrics.categoricalAccuracy],
   });
-  log(
-    `train-evaluator ${dataset}: ${spec.name} (${model.countParams()} parameters), ` +
-      `${nTrain} train images, ${epochs} epochs × ${stepsPerEpoch} steps, batch ${batchSize}, ` +
-      `seed ${seed}, augment ${augment}, ${optimizerName} lr ${learningRate}, ` +
-      `label smoothing ${labelSmoothing}, weight decay ${weightDecay}, backend ${tf.getBackend()}`,
+  run.log(
+    `train-evaluator ${run.options.dataset}: ${settings.spec.name} (${model.countParams()} parameters), ` +
+      `${run.sampler.count} train images, ${settings.epochs} epochs × ${run.sampler.batchesPerEpoch} steps, batch ${settings.batchSize}, ` +
+      `seed ${settings.seed}, augment ${settings.augment}, ${settings.optimizer} lr ${settings.learningRate}, ` +
+      `label smoothing ${settings.labelSmoothing}, weight decay ${settings.weightDecay}, backend ${tf.getBackend()}`,
   );
+}
 
-  const started = performance.now();
-  let lr = learningRate;
-  let step = 0;
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      let lossSum = 0;
-      let accSum = 0;
-      let count = 0;
-      for (let s = 0; s < stepsPerEpoch; s++, step++) {
-        lr = learningRate * scheduleFactor(optimizerName, step, totalSteps);
-        setLr(lr);
-        const picked = sampler.next();
-        const idx = trainIdx === null
-          ? picked
-          : Int32Array.from(picked, (i) => trainIdx[i]);
-        const x = augmentedBatch(ds.train, shape, idx, augment, rng);
-        const labels = new Int32Array(idx.length);
-        for (let i = 0; i < idx.length; i++) {
-          labels[i] = ds.train.labels[idx[i]];
-        }
-        const y = tf.tidy(() =>
-          tf.cast(
-            tf.oneHot(tf.tensor1d(labels, "int32"), ds.numClasses),
-            "float32",
-          )
-        );
-        let out: number | number[];
-        try {
-          out = await model.trainOnBatch(x, y);
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
-        const [loss, acc] = Array.isArray(out) ? out : [out, NaN];
-        if (!Number.isFinite(loss)) {
-          throw new Error(
-            `train-evaluator ${dataset}: loss became ${loss} at step ${step}`,
-          );
-        }
-        lossSum += loss;
-        accSum += acc;
-        count++;
-        if ((s + 1) % logEvery === 0 && s + 1 < stepsPerEpoch) {
-          log(
-            `epoch ${epoch + 1}/${epochs} step ${s + 1}/${stepsPerEpoch} ` +
-              `loss ${fmt(lossSum / count)} acc ${fmt(accSum / count)} ` +
-              `lr ${lr.toExponential(2)} ${
-                fmt((performance.now() - started) / 1000, 1)
-              }s`,
-          );
-        }
-      }
-      let line = `epoch ${epoch + 1}/${epochs} done: loss ${
-        fmt(lossSum / count)
-      } acc ${fmt(accSum / count)}`;
-      if (options.evalEachEpoch ?? true) {
-        const n = Math.min(
-          options.testCount ?? EPOCH_TEST_IMAGES,
-          EPOCH_TEST_IMAGES,
-          ds.test.count,
-        );
-        const acc = await testAccuracy(model, ds.test, shape, n);
-        line += ` test_acc ${fmt(acc)} (first ${n})`;
-      }
-      log(`${line} ${fmt((performance.now() - started) / 1000, 1)}s`);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const accuracy = await testAccuracy(
-      model,
-      ds.test,
-      shape,
-      options.testCount,
-    );
-    const saved = await saveLayersModel(model, outDir);
-    const manifest: EvaluatorManifest = {
-      id: evaluatorIdFor(dataset),
-      dataset,
-      testAccuracy: Math.round(accuracy * 1e6) / 1e6,
-      testImages: Math.min(options.testCount ?? ds.test.count, ds.test.count),
-      featureDim: spec.featureDim,
-      numClasses: ds.numClasses,
-      inputShape: shape,
-      featureLayer: FEATURE_LAYER,
-      logitsLayer: LOGITS_LAYER,
-      weightsFiles: saved.weightsFiles,
-      weightsMd5: saved.weightsMd5,
-      weightsBytes: saved.weightsBytes,
-      tfjsVersion: tf.version_core,
-      trainedWith: {
-        epochs,
-        batchSize,
-        seed,
-        backend: tf.getBackend(),
-        seconds: Math.round(seconds * 10) / 10,
-        steps: step,
-        optimizer: optimizerName,
-        learningRate,
-        finalLearningRate: lr,
-        labelSmoothing,
-        weightDecay,
-        augment,
-        architecture: spec.name,
-        trainImages: nTrain,
-      },
-    };
-    await writeFileAtomic(
-      join(outDir, MANIFEST_FILE),
-      JSON.stringify(manifest, null, 2) + "\n",
-    );
-    log(
-      `train-evaluator ${dataset}: test accuracy ${
-        fmt(accuracy)
-      } on ${manifest.testImages} images, ` +
-        `${
-          fmt(seconds, 1)
-        }s; wrote ${outDir} (weights md5 ${saved.weightsMd5}, ${saved.weightsBytes} bytes)`,
-    );
-    return manifest;
-  } finally {
-    model.dispose();
-    optimizer.dispose();
-    if (momentum !== null) {
-      // MomentumOptimizer.dispose() forgets its parent's learning-rate scalar.
-      (momentum as unknown as { c: tf.Scalar }).c.dispose();
+/** Trains one epoch, logging progress and (optionally) test accuracy. */
+async function trainEpoch(run: EvaluatorRun, epoch: number): Promise<void> {
+  const { settings, options } = run;
+  const { epochs, logEvery } = settings;
+  const stepsPerEpoch = run.sampler.batchesPerEpoch;
+  let lossSum = 0;
+  let accSum = 0;
+  let count = 0;
+  for (let s = 0; s < stepsPerEpoch; s++, run.step++) {
+    const [loss, acc] = await trainBatch(run);
+    lossSum += loss;
+    accSum += acc;
+    count++;
+    if ((s + 1) % logEvery === 0 && s + 1 < stepsPerEpoch) {
+      run.log(
+        `epoch ${epoch + 1}/${epochs} step ${s + 1}/${stepsPerEpoch} ` +
+          `loss ${fmt(lossSum / count)} acc ${fmt(accSum / count)} ` +
+          `lr ${run.lr.toExponential(2)} ${fmt(elapsed(run), 1)}s`,
+      );
     }
   }
+  let line = `epoch ${epoch + 1}/${epochs} done: loss ${
+    fmt(lossSum / count)
+  } acc ${fmt(accSum / count)}`;
+  if (options.evalEachEpoch ?? true) {
+    const n = Math.min(
+      options.testCount ?? EPOCH_TEST_IMAGES,
+      EPOCH_TEST_IMAGES,
+      run.ds.test.count,
+    );
+    const acc = await testAccuracy(run.model, run.ds.test, run.shape, n);
+    line += ` test_acc ${fmt(acc)} (first ${n})`;
+  }
+  run.log(`${line} ${fmt(elapsed(run), 1)}s`);
+}
+
+/** One step at the scheduled learning rate; returns its loss and accuracy. */
+async function trainBatch(run: EvaluatorRun): Promise<[number, number]> {
+  const { ds, settings, trainIdx } = run;
+  run.lr = settings.learningRate *
+    scheduleFactor(settings.optimizer, run.step, run.totalSteps);
+  run.optimizer.setLearningRate(run.lr);
+  const picked = run.sampler.next();
+  const idx = trainIdx === null
+    ? picked
+    : Int32Array.from(picked, (i) => trainIdx[i]);
+  const x = augmentedBatch(ds.train, run.shape, idx, settings.augment, run.rng);
+  const labels = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    labels[i] = ds.train.labels[idx[i]];
+  }
+  const y = tf.tidy(() =>
+    tf.cast(
+      tf.oneHot(tf.tensor1d(labels, "int32"), ds.numClasses),
+      "float32",
+    )
+  );
+  let out: number | number[];
+  try {
+    out = await run.model.trainOnBatch(x, y);
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+  const [loss, acc] = Array.isArray(out) ? out : [out, NaN];
+  if (!Number.isFinite(loss)) {
+    throw new Error(
+      `train-evaluator ${run.options.dataset}: loss became ${loss} at step ${run.step}`,
+    );
+  }
+  return [loss, acc];
+}
+
+/** Seconds since training started. */
+function elapsed(run: EvaluatorRun): number {
+  return (performance.now() - run.started) / 1000;
+}
+
+/** Measures the final accuracy, writes weights and manifest, logs the result. */
+async function finish(run: EvaluatorRun): Promise<EvaluatorManifest> {
+  const { options, settings, ds } = run;
+  const seconds = elapsed(run);
+  const accuracy = await testAccuracy(
+    run.model,
+    ds.test,
+    run.shape,
+    options.testCount,
+  );
+  const outDir = options.outDir ?? defaultWeightsDir(options.dataset);
+  const saved = await saveLayersModel(run.model, outDir);
+  const manifest: EvaluatorManifest = {
+    id: evaluatorIdFor(options.dataset),
+    dataset: options.dataset,
+    testAccuracy: Math.round(accuracy * 1e6) / 1e6,
+    testImages: Math.min(options.testCount ?? ds.test.count, ds.test.count),
+    featureDim: settings.spec.featureDim,
+    numClasses: ds.numClasses,
+    inputShape: run.shape,
+    featureLayer: FEATURE_LAYER,
+    logitsLayer: LOGITS_LAYER,
+    weightsFiles: saved.weightsFiles,
+    weightsMd5: saved.weightsMd5,
+    weightsBytes: saved.weightsBytes,
+    tfjsVersion: tf.version_core,
+    trainedWith: {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      seed: settings.seed,
+      backend: tf.getBackend(),
+      seconds: Math.round(seconds * 10) / 10,
+      steps: run.step,
+      optimizer: settings.optimizer,
+      learningRate: settings.learningRate,
+      finalLearningRate: run.lr,
+      labelSmoothing: settings.labelSmoothing,
+      weightDecay: settings.weightDecay,
+      augment: settings.augment,
+      architecture: settings.spec.name,
+      trainImages: run.sampler.count,
+    },
+  };
+  await writeFileAtomic(
+    join(outDir, MANIFEST_FILE),
+    JSON.stringify(manifest, null, 2) + "\n",
+  );
+  run.log(
+    `train-evaluator ${options.dataset}: test accuracy ${
+      fmt(accuracy)
+    } on ${manifest.testImages} images, ` +
+      `${
+        fmt(seconds, 1)
+      }s; wrote ${outDir} (weights md5 ${saved.weightsMd5}, ${saved.weightsBytes} bytes)`,
+  );
+  return manifest;
 }

@@ -1,5 +1,5 @@
 import { assert } from "../_assert.ts";
-import { applyOverrides } from "../../src/spec/overrides.ts";
+import { applyOverrides } from "../../src/cli/_overrides.ts";
 import { expandSpec } from "../../src/spec/expand.ts";
 import { specHash } from "../../src/spec/hash.ts";
 import { loadProfile } from "../../src/spec/profiles.ts";

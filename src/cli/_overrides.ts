@@ -15,8 +15,9 @@
  *
  * @module
  */
-import type { ConfigPatch, MatrixSpec } from "./types.ts";
-import { parseSpec } from "./spec.ts";
+import type { ConfigPatch, MatrixSpec } from "../spec/types.ts";
+import { ID_PATTERN } from "../spec/schema.ts";
+import { parseSpec } from "../spec/spec.ts";
 
 /** What the command line can change. */
 export interface SpecFlags {
@@ -50,14 +51,15 @@ export interface SpecFlags {
  *   negative `--steps`, an empty `--variants`).
  * @example
  * ```ts
- * import { applyOverrides } from "./overrides.ts";
- * import { expandSpec } from "./expand.ts";
+ * import { applyOverrides } from "./_overrides.ts";
+ * import { expandSpec } from "../spec/expand.ts";
  * const spec = {
  *   name: "t", datasets: ["mnist"], variants: ["mlp", "dcgan"], losses: ["ns"],
  *   seeds: [0], defaults: {}, overrides: [], include: [], exclude: [],
  * };
+ * import assert from "node:assert/strict";
  * const cells = expandSpec(applyOverrides(spec, { variants: ["dcgan"], steps: 10 }));
- * cells[0].config.steps; // 10
+ * assert.deepEqual(cells.map((c) => [c.id, c.config.steps]), [["mnist-dcgan-ns-s0", 10]]);
  * ```
  */
 export function applyOverrides(spec: MatrixSpec, flags: SpecFlags): MatrixSpec {
@@ -92,8 +94,6 @@ const NUMERIC_FLAGS: Record<string, [string, number]> = {
   checkpointEvery: ["--checkpoint-every", 0],
   nEval: ["--n-eval", 2],
 };
-
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 function checkFlags(flags: SpecFlags): void {
   for (const key of ["datasets", "variants", "losses"] as const) {

@@ -1,3 +1,9 @@
+/**
+ * The column tables of `docs/outputs.md` are the ones `columnsMarkdown`
+ * generates from the column definitions the CSV writers use.
+ *
+ * @module
+ */
 import { assert } from "../_assert.ts";
 import {
   columnsMarkdown,
@@ -5,15 +11,15 @@ import {
   SUMMARY_COLUMNS,
 } from "../../src/results/columns.ts";
 
-const readme = await Deno.readTextFile(
-  new URL("../../README.md", import.meta.url),
-);
+const DOC = "docs/outputs.md";
+const doc = await Deno.readTextFile(new URL(`../../${DOC}`, import.meta.url));
 
+/** The table between `<!-- columns:NAME -->` and `<!-- /columns:NAME -->`. */
 function section(name: string): string {
   const match = new RegExp(
     `<!-- columns:${name} -->\\n([\\s\\S]*?)\\n<!-- /columns:${name} -->`,
-  ).exec(readme);
-  assert.ok(match, `README has no <!-- columns:${name} --> table`);
+  ).exec(doc);
+  assert.ok(match, `${DOC} has no <!-- columns:${name} --> table`);
   return match[1].trim();
 }
 
@@ -26,7 +32,7 @@ function cells(table: string): string[][] {
     );
 }
 
-Deno.test("README documents exactly the columns the writers write", () => {
+Deno.test("docs/outputs.md documents exactly the columns the writers write", () => {
   assert.deepEqual(
     cells(section("metrics")),
     cells(columnsMarkdown(METRICS_COLUMNS)),

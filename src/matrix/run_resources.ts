@@ -1,0 +1,174 @@
+/**
+ * What the cells of one run share, loaded once and in the order the cells
+ * first need them: data sets, evaluator networks and evaluation suites
+ * (real statistics). Each load is recorded in the run's manifest (data
+ * checksums, evaluator id and md5).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Cell } from "../spec/types.ts";
+import type { Manifest } from "../results/manifest.ts";
+import type { Dataset } from "../data/types.ts";
+import { loadDataset } from "../data/registry.ts";
+import type { Evaluator } from "../metrics/evaluators/types.ts";
+import {
+  loadEvaluator,
+  readEvaluatorManifest,
+} from "../metrics/evaluators/load.ts";
+import { EvaluationSuite } from "../evaluation/suite.ts";
+import { evaluationSizes } from "./cell_settings.ts";
+import { externalEvaluator } from "./external_evaluator.ts";
+
+/** Options of {@linkcode RunResources}. */
+export interface RunResourcesOptions {
+  /** The run's manifest; loads are recorded in it (not written). */
+  manifest: Manifest;
+  /** Directory with the official data files, overriding embedded sources. */
+  dataDir?: string;
+  /** Cache directory (checksums, decoded data, real features). */
+  cacheDir?: string;
+  /** Console lines. */
+  log: (line: string) => void;
+}
+
+/** What one cell trains and is evaluated with. */
+export interface CellResources {
+  /** The cell's data set. */
+  dataset: Dataset;
+  /** The evaluator network of its metrics. */
+  evaluator: Evaluator;
+  /** The evaluation suite for its data set, evaluator and sizes. */
+  suite: EvaluationSuite;
+}
+
+/**
+ * Data sets, evaluators and suites of a run, by key; {@linkcode dispose}
+ * frees the evaluators and suites.
+ *
+ * @example
+ * ```ts
+ * import type { Cell } from "../spec/types.ts";
+ * import type { Manifest } from "../results/manifest.ts";
+ * import { RunResources } from "./run_resources.ts";
+ * declare const manifest: Manifest, cell: Cell;
+ * const resources = new RunResources({ manifest, log: console.log });
+ * try {
+ *   const { suite } = await resources.forCell(cell);
+ *   console.log(suite.fidFloor);
+ * } finally {
+ *   resources.dispose();
+ * }
+ * ```
+ */
+export class RunResources {
+  #options: RunResourcesOptions;
+  #datasets = new Map<string, Dataset>();
+  #evaluators = new Map<string, Evaluator>();
+  #suites = new Map<string, EvaluationSuite>();
+
+  /**
+   * @param options The manifest to record loads in, data and cache folders.
+   */
+  constructor(options: RunResourcesOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * The data set, evaluator and suite of a cell, loading what is missing.
+   *
+   * @param cell The cell.
+   * @returns Its resources.
+   */
+  async forCell(cell: Cell): Promise<CellResources> {
+    const dataset = await this.#dataset(cell.dataset);
+    const evaluatorKey = `${cell.dataset}|${cell.config.evaluator}`;
+    const evaluator = await this.#evaluator(cell, dataset, evaluatorKey);
+    const sizes = evaluationSizes(cell);
+    const suiteKey = `${evaluatorKey}|${JSON.stringify(sizes)}`;
+    let suite = this.#suites.get(suiteKey);
+    if (!suite) {
+      const started = performance.now();
+      const { cacheDir } = this.#options;
+      suite = await EvaluationSuite.prepare(
+        dataset,
+        evaluator,
+        sizes,
+        cacheDir ? join(cacheDir, "features") : undefined,
+      );
+      this.#suites.set(suiteKey, suite);
+      this.#options.log(
+        `${dataset.id}: real statistics ready (${evaluator.id}, fid_floor ${
+          suite.fidFloor.toFixed(3)
+        }, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
+    }
+    return { dataset, evaluator, suite };
+  }
+
+  async #dataset(id: string): Promise<Dataset> {
+    let dataset = this.#datasets.get(id);
+    if (!dataset) {
+      const { dataDir, cacheDir, manifest } = this.#options;
+      dataset = await loadDataset(id, { dataDir, cacheDir });
+      this.#datasets.set(id, dataset);
+      manifest.data = {
+        ...(manifest.data as object),
+        [dataset.id]: dataset.checksums,
+      };
+    }
+    return dataset;
+  }
+
+  async #evaluator(
+    cell: Cell,
+    dataset: Dataset,
+    key: string,
+  ): Promise<Evaluator> {
+    let evaluator = this.#evaluators.get(key);
+    if (!evaluator) {
+      evaluator = await loadEvaluator(
+        cell.config.evaluator === "default"
+          ? dataset.id
+          : await externalEvaluator(cell.config.evaluator),
+      );
+      this.#evaluators.set(key, evaluator);
+      const { manifest } = this.#options;
+      manifest.evaluators = {
+        ...(manifest.evaluators as object),
+        [key]: { id: evaluator.id, md5: evaluator.checksum },
+      };
+    }
+    return evaluator;
+  }
+
+  /** Frees every suite and evaluator (data sets are plain arrays). */
+  dispose(): void {
+    for (const suite of this.#suites.values()) suite.dispose();
+    for (const evaluator of this.#evaluators.values()) evaluator.dispose();
+  }
+}
+
+/**
+ * Checks that the shipped evaluator of every data set whose cells use the
+ * default evaluator is there, so that a missing one is reported before
+ * anything trains.
+ *
+ * @param cells The cells of the run.
+ * @throws Error naming the data set when its evaluator is missing.
+ * @example
+ * ```ts
+ * import type { Cell } from "../spec/types.ts";
+ * import { checkDefaultEvaluators } from "./run_resources.ts";
+ * declare const cells: Cell[];
+ * await checkDefaultEvaluators(cells);
+ * ```
+ */
+export async function checkDefaultEvaluators(
+  cells: readonly Cell[],
+): Promise<void> {
+  const datasets = new Set(
+    cells.filter((c) => c.config.evaluator === "default").map((c) => c.dataset),
+  );
+  for (const dataset of datasets) await readEvaluatorManifest(dataset);
+}
