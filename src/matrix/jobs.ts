@@ -14,7 +14,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { JOBS_DIR, jobsDir, manifestPath } from "../results/layout.ts";
 import type { Cell } from "../spec/types.ts";
 import { mergeRuns } from "./merge.ts";

@@ -23,7 +23,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { Manifest } from "../results/manifest.ts";
 import { readManifest } from "../results/manifest.ts";
 import { expandSpec } from "../spec/expand.ts";
