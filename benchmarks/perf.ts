@@ -29,6 +29,7 @@ import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
 import { EvaluationSuite } from "../src/evaluation/suite.ts";
 import { getVariant } from "../src/models/registry.ts";
 import { trainingShape } from "../src/train/real_batch.ts";
+import { evaluationSizes } from "../src/matrix/cell_settings.ts";
 import { BUILTIN_CONFIG } from "../src/spec/defaults.ts";
 import { errorText } from "../src/util/errors.ts";
 import { parseJsonText } from "../src/util/json.ts";
@@ -233,19 +234,9 @@ async function measureEvaluation(n: number): Promise<string> {
   const dataset = await loadDataset("mnist");
   const evaluator = await loadEvaluator("mnist");
   const started = performance.now();
-  // The evaluation sizes of a cell that sets none (BUILTIN_CONFIG).
-  const c = BUILTIN_CONFIG;
-  const suite = await EvaluationSuite.prepare(dataset, evaluator, {
-    nEval: n,
-    nEquilibrium: c.nEquilibrium,
-    nNeighbour: Math.min(c.nNeighbour, n),
-    nNeighbourPool: c.nNeighbourPool,
-    nSsimPairs: c.nSsimPairs,
-    kidSubsets: c.kidSubsets,
-    kidSubsetSize: c.kidSubsetSize,
-    isSplits: c.isSplits,
-    gridSize: c.gridSize,
-  });
+  // The evaluation sizes of a cell that sets none but N (BUILTIN_CONFIG).
+  const sizes = evaluationSizes({ config: { ...BUILTIN_CONFIG, nEval: n } });
+  const suite = await EvaluationSuite.prepare(dataset, evaluator, sizes);
   const prepare = (performance.now() - started) / 1000;
   const lines = [
     `Evaluation interval on MNIST, N = ${n} (backend ${tf.getBackend()}; real-data preparation once per run: ${

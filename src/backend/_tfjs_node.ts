@@ -57,7 +57,7 @@ function searchBases(): string[] {
     }
   } catch { /* no cwd */ }
   if (import.meta.url.startsWith("file:")) {
-    bases.push(fileURLToPath(new URL("../..", import.meta.url)));
+    bases.push(fileURLToPath(new URL("../../", import.meta.url)));
   }
   return [...new Set(bases)];
 }

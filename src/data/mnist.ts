@@ -62,7 +62,7 @@ export async function mnistPackageDataDir(): Promise<string | undefined> {
   candidates.push(join(Deno.cwd(), tail));
   if (import.meta.url.startsWith("file:")) {
     candidates.push(
-      join(fromFileUrl(new URL("../..", import.meta.url)), tail),
+      join(fromFileUrl(new URL("../../", import.meta.url)), tail),
     );
   }
   for (const dir of candidates) {

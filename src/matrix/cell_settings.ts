@@ -61,7 +61,9 @@ export function trainConfig(cell: Cell): TrainConfig {
  * const nEval: number = evaluationSizes(cell).nEval;
  * ```
  */
-export function evaluationSizes(cell: Cell): EvaluationSizes {
+export function evaluationSizes(
+  cell: Pick<Cell, "config">,
+): EvaluationSizes {
   const c = cell.config;
   return {
     nEval: c.nEval,

@@ -10,7 +10,7 @@ import { loadSpecFile } from "./spec.ts";
 
 /** The directory of the built-in profiles. */
 export const PROFILE_DIR: string = fileURLToPath(
-  new URL("../../benchmarks/profiles", import.meta.url),
+  new URL("../../benchmarks/profiles/", import.meta.url),
 );
 
 /**

@@ -35,7 +35,7 @@ export function setupBackend(): Promise<string> {
   return ready;
 }
 
-const FIXTURES = new URL("../fixtures/metrics", import.meta.url);
+const FIXTURES = new URL("../fixtures/metrics/", import.meta.url);
 
 /**
  * Reads a little-endian float32 fixture file.

@@ -36,7 +36,7 @@ export function evaluatorIdFor(dataset: string): string {
  * ```
  */
 export function defaultWeightsRoot(): string {
-  const url = new URL("./weights", import.meta.url);
+  const url = new URL("./weights/", import.meta.url);
   return url.protocol === "file:" ? fileURLToPath(url) : url.href;
 }
 
