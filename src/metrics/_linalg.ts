@@ -36,7 +36,7 @@ export function symmetricEigen(
 ): SymmetricEigen {
   if (a.length !== n * n) {
     throw new Error(
-      `src/metrics/_linalg.ts: symmetricEigen: matrix has ${a.length} entries, expected ${n}×${n}`,
+      `linalg: symmetricEigen: matrix has ${a.length} entries, expected ${n}×${n}`,
     );
   }
   const v = Float64Array.from(a);
@@ -187,7 +187,7 @@ function tql2(
         iter++;
         if (iter > 300) {
           throw new Error(
-            "src/metrics/_linalg.ts: tql2 did not converge (matrix has NaN/Inf?)",
+            "symmetricEigen: tql2 did not converge (matrix has NaN/Inf?)",
           );
         }
         // Compute implicit shift.

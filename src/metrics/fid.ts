@@ -53,7 +53,7 @@ export async function featureStats(
   if (features instanceof tf.Tensor) {
     if (features.rank !== 2) {
       throw new Error(
-        `src/metrics/fid.ts: features must be a 2-D [N, d] tensor, got shape [${features.shape}]`,
+        `fid: features must be a 2-D [N, d] tensor, got shape [${features.shape}]`,
       );
     }
     [n, d] = features.shape;
@@ -62,21 +62,21 @@ export async function featureStats(
     ({ values, n, d } = features);
     if (values.length !== n * d) {
       throw new Error(
-        `src/metrics/fid.ts: features have ${values.length} values, expected n×d = ${n}×${d}`,
+        `fid: features have ${values.length} values, expected n×d = ${n}×${d}`,
       );
     }
   }
   if (n < 2) {
     throw new Error(
-      `src/metrics/fid.ts: need at least 2 feature rows for a covariance, got ${n}`,
+      `fid: need at least 2 feature rows for a covariance, got ${n}`,
     );
   }
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       throw new Error(
-        `src/metrics/fid.ts: features contain a non-finite value (${
-          values[i]
-        }) at row ${Math.floor(i / d)}, column ${i % d}`,
+        `fid: features contain a non-finite value (${values[i]}) at row ${
+          Math.floor(i / d)
+        }, column ${i % d}`,
       );
     }
   }
@@ -202,18 +202,18 @@ export function fidFromStats(
   const method = options.method ?? "auto";
   if (a.d !== b.d) {
     throw new Error(
-      `src/metrics/fid.ts: feature dimensions differ: ${a.d} vs ${b.d}`,
+      `fid: feature dimensions differ: ${a.d} vs ${b.d}`,
     );
   }
   const d = a.d;
   if (a.mu.length !== d || a.sigma.length !== d * d) {
     throw new Error(
-      `src/metrics/fid.ts: first statistics are inconsistent with d = ${d}`,
+      `fid: first statistics are inconsistent with d = ${d}`,
     );
   }
   if (b.mu.length !== d || b.sigma.length !== d * d) {
     throw new Error(
-      `src/metrics/fid.ts: second statistics are inconsistent with d = ${d}`,
+      `fid: second statistics are inconsistent with d = ${d}`,
     );
   }
   let meanTerm = 0;
@@ -228,7 +228,7 @@ export function fidFromStats(
     cross = traceSqrtProductCholesky(a.sigma, b.sigma, d);
     if (cross === null && method === "cholesky") {
       throw new Error(
-        "src/metrics/fid.ts: method 'cholesky' needs a positive definite first covariance; use 'auto' or 'eigen'",
+        "fid: method 'cholesky' needs a positive definite first covariance; use 'auto' or 'eigen'",
       );
     }
   }
@@ -262,12 +262,12 @@ export async function fid(
 ): Promise<number> {
   if (featuresA.rank !== 2 || featuresB.rank !== 2) {
     throw new Error(
-      `src/metrics/fid.ts: features must be 2-D [N, d], got shapes [${featuresA.shape}] and [${featuresB.shape}]`,
+      `fid: features must be 2-D [N, d], got shapes [${featuresA.shape}] and [${featuresB.shape}]`,
     );
   }
   if (featuresA.shape[1] !== featuresB.shape[1]) {
     throw new Error(
-      `src/metrics/fid.ts: feature dimensions differ: shapes [${featuresA.shape}] and [${featuresB.shape}]`,
+      `fid: feature dimensions differ: shapes [${featuresA.shape}] and [${featuresB.shape}]`,
     );
   }
   return fidFromStats(

@@ -68,24 +68,24 @@ export async function inceptionScore(
   probs: tf.Tensor2D,
   options: InceptionScoreOptions = {},
 ): Promise<MeanStd> {
-  const file = "src/metrics/inception_score.ts";
+  const metric = "inceptionScore";
   const splits = options.splits ?? 10;
   if (probs.rank !== 2) {
     throw new Error(
-      `${file}: probs must be 2-D [N, classes], got shape [${probs.shape}]`,
+      `${metric}: probs must be 2-D [N, classes], got shape [${probs.shape}]`,
     );
   }
   const [n, k] = probs.shape;
   if (!(Number.isInteger(splits) && splits >= 1 && splits <= n)) {
     throw new Error(
-      `${file}: splits must be an integer in 1…N (N = ${n}), got ${splits}`,
+      `${metric}: splits must be an integer in 1…N (N = ${n}), got ${splits}`,
     );
   }
   const p = await probs.data();
   for (let i = 0; i < p.length; i++) {
     if (!(p[i] >= 0 && p[i] <= 1 + 1e-6)) {
       throw new Error(
-        `${file}: probs must lie in [0, 1], got ${p[i]} at row ${
+        `${metric}: probs must lie in [0, 1], got ${p[i]} at row ${
           Math.floor(i / k)
         }`,
       );

@@ -99,17 +99,17 @@ export async function kid(
   featuresB: tf.Tensor2D,
   options: KidOptions = {},
 ): Promise<MeanStd> {
-  const file = "src/metrics/kid.ts";
+  const metric = "kid";
   if (featuresA.rank !== 2 || featuresB.rank !== 2) {
     throw new Error(
-      `${file}: features must be 2-D [N, d], got shapes [${featuresA.shape}] and [${featuresB.shape}]`,
+      `${metric}: features must be 2-D [N, d], got shapes [${featuresA.shape}] and [${featuresB.shape}]`,
     );
   }
   const [nA, d] = featuresA.shape;
   const [nB, dB] = featuresB.shape;
   if (d !== dB) {
     throw new Error(
-      `${file}: feature dimensions differ: shapes [${featuresA.shape}] and [${featuresB.shape}]`,
+      `${metric}: feature dimensions differ: shapes [${featuresA.shape}] and [${featuresB.shape}]`,
     );
   }
   const subsets = options.subsets ?? 100;
@@ -117,18 +117,18 @@ export async function kid(
   const seed = options.seed ?? 0;
   if (!(Number.isInteger(subsets) && subsets >= 1)) {
     throw new Error(
-      `${file}: subsets must be a positive integer, got ${subsets}`,
+      `${metric}: subsets must be a positive integer, got ${subsets}`,
     );
   }
   if (!(Number.isInteger(subsetSize) && subsetSize >= 2)) {
     throw new Error(
-      `${file}: subsetSize must be an integer ≥ 2, got ${subsetSize}`,
+      `${metric}: subsetSize must be an integer ≥ 2, got ${subsetSize}`,
     );
   }
   const m = Math.min(subsetSize, nA, nB);
   if (m < 2) {
     throw new Error(
-      `${file}: need at least 2 rows in each set, got ${nA} and ${nB}`,
+      `${metric}: need at least 2 rows in each set, got ${nA} and ${nB}`,
     );
   }
   const draws = kidSubsets(nA, nB, subsets, m, seed);

@@ -42,22 +42,22 @@ export async function nearestNeighbours(
   pool: tf.Tensor,
   options: NearestOptions = {},
 ): Promise<Int32Array> {
-  const file = "src/metrics/nearest.ts";
+  const metric = "nearestNeighbours";
   const size = (t: tf.Tensor) => t.shape.slice(1).reduce((x, y) => x * y, 1);
   if (queries.rank < 2 || pool.rank < 2 || size(queries) !== size(pool)) {
     throw new Error(
-      `${file}: queries and pool must be [N, …] batches of equal image size, got shapes [${queries.shape}] and [${pool.shape}]`,
+      `${metric}: queries and pool must be [N, …] batches of equal image size, got shapes [${queries.shape}] and [${pool.shape}]`,
     );
   }
   const chunkSize = options.chunkSize ?? 256;
   if (!(Number.isInteger(chunkSize) && chunkSize > 0)) {
     throw new Error(
-      `${file}: chunkSize must be a positive integer, got ${chunkSize}`,
+      `${metric}: chunkSize must be a positive integer, got ${chunkSize}`,
     );
   }
   const q = queries.shape[0];
   const p = pool.shape[0];
-  if (p === 0) throw new Error(`${file}: the pool is empty`);
+  if (p === 0) throw new Error(`${metric}: the pool is empty`);
   const out = new Int32Array(q);
   const dim = size(pool);
   const [flatPool, poolNorms] = tf.tidy(() => {
@@ -126,7 +126,7 @@ export async function psnrSsimNearest(
 ): Promise<NearestFidelity> {
   if (fakes.rank !== 4 || pool.rank !== 4) {
     throw new Error(
-      `src/metrics/nearest.ts: fakes and pool must be NHWC 4-D tensors, got shapes [${fakes.shape}] and [${pool.shape}]`,
+      `nearestNeighbours: fakes and pool must be NHWC 4-D tensors, got shapes [${fakes.shape}] and [${pool.shape}]`,
     );
   }
   const indices = await nearestNeighbours(fakes, pool, options);

@@ -40,10 +40,10 @@ export async function psnr(
   b: tf.Tensor4D,
   options: PsnrOptions = {},
 ): Promise<Float64Array> {
-  const file = "src/metrics/psnr.ts";
-  checkPair(file, a, b);
+  const metric = "psnr";
+  checkPair(metric, a, b);
   const dataRange = options.dataRange ?? 1;
-  checkDataRange(file, dataRange);
+  checkDataRange(metric, dataRange);
   if (a.shape[0] === 0) return new Float64Array(0);
   const mse = tf.tidy(() =>
     tf.mean(

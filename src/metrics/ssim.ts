@@ -50,7 +50,7 @@ export function ssimTensor(
   const [, h, w, c] = a.shape;
   if (h < WIN || w < WIN) {
     throw new Error(
-      `src/metrics/ssim.ts: images must be at least ${WIN}×${WIN} for the 11×11 window, got shape [${a.shape}]`,
+      `ssim: images must be at least ${WIN}×${WIN} for the 11×11 window, got shape [${a.shape}]`,
     );
   }
   return tf.tidy(() => {
@@ -121,14 +121,14 @@ export async function ssim(
   b: tf.Tensor4D,
   options: SsimOptions = {},
 ): Promise<Float64Array> {
-  const file = "src/metrics/ssim.ts";
-  checkPair(file, a, b);
+  const metric = "ssim";
+  checkPair(metric, a, b);
   const dataRange = options.dataRange ?? 1;
-  checkDataRange(file, dataRange);
+  checkDataRange(metric, dataRange);
   const batchSize = options.batchSize ?? 256;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new Error(
-      `${file}: batchSize must be a positive integer, got ${batchSize}`,
+      `${metric}: batchSize must be a positive integer, got ${batchSize}`,
     );
   }
   const n = a.shape[0];

@@ -48,9 +48,9 @@ export function diversityPairs(
   seed: number,
   labels?: ArrayLike<number>,
 ): { first: Int32Array; second: Int32Array } {
-  const file = "src/metrics/ssim_diversity.ts";
+  const metric = "ssimDiversity";
   if (labels && labels.length !== n) {
-    throw new Error(`${file}: got ${labels.length} labels for ${n} images`);
+    throw new Error(`${metric}: got ${labels.length} labels for ${n} images`);
   }
   // Candidate lists: one group of all images, or one per class.
   const groups = new Map<number, number[]>();
@@ -65,7 +65,7 @@ export function diversityPairs(
   }
   if (eligible.length === 0) {
     throw new Error(
-      `${file}: no two images ${
+      `${metric}: no two images ${
         labels ? "share a class" : "to pair"
       } (n = ${n})`,
     );
@@ -115,13 +115,13 @@ export async function ssimDiversity(
 ): Promise<number> {
   if (images.rank !== 4) {
     throw new Error(
-      `src/metrics/ssim_diversity.ts: images must be NHWC 4-D, got shape [${images.shape}]`,
+      `ssimDiversity: images must be NHWC 4-D, got shape [${images.shape}]`,
     );
   }
   const pairs = options.pairs ?? 1000;
   if (!(Number.isInteger(pairs) && pairs >= 1)) {
     throw new Error(
-      `src/metrics/ssim_diversity.ts: pairs must be a positive integer, got ${pairs}`,
+      `ssimDiversity: pairs must be a positive integer, got ${pairs}`,
     );
   }
   const { first, second } = diversityPairs(

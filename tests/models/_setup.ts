@@ -1,6 +1,7 @@
 /**
- * Test setup for the zoo tests: CPU backend plus the temporary gradient and
- * kernel fixes (see src/models/_greater_gradient.ts, _cpu_conv_patch.ts).
+ * Test setup for the zoo tests: CPU backend plus the gradient and kernel
+ * fixes that `initBackend` registers (src/backend/gradients.ts,
+ * src/backend/cpu_kernels.ts).
  *
  * @module
  */
