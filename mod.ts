@@ -1,8 +1,8 @@
 /**
  * ganbench: a benchmark and metrics harness for generative adversarial
  * networks on TensorFlow.js. This module is the library side: the GAN
- * metrics (FID, Inception Score, KID, PSNR, SSIM, discriminator
- * equilibrium), the backend set-up, the data loaders, the variant and loss
+ * metrics (FID, Inception Score, KID, PSNR, SSIM, mode coverage, label
+ * accuracy, discriminator equilibrium), the backend set-up, the data loaders, the variant and loss
  * registries and the trainer. The command line lives in `src/cli/main.ts`.
  *
  * Every metric works on any TF.js backend with no set-up beyond
@@ -37,6 +37,8 @@ import * as tf from "@tensorflow/tfjs-core";
 export { tf };
 
 export {
+  classCounts,
+  copyRate,
   diversityPairs,
   equilibrium,
   featureStats,
@@ -45,10 +47,17 @@ export {
   inceptionScore,
   kid,
   kidSubsets,
+  labelAccuracy,
   meanStd,
+  modeCoverage,
+  nearestDistances,
   nearestNeighbours,
+  prdc,
+  prdcReal,
+  predictedClasses,
   psnr,
   psnrSsimNearest,
+  quantile,
   rocAuc,
   ssim,
   ssimDiversity,
@@ -59,12 +68,18 @@ export type {
   EquilibriumLoss,
   EquilibriumStats,
   FeatureStats,
+  FeatureStatsOptions,
   FidOptions,
   InceptionScoreOptions,
   KidOptions,
   MeanStd,
+  ModeCoverage,
+  ModeCoverageOptions,
   NearestFidelity,
   NearestOptions,
+  Prdc,
+  PrdcOptions,
+  PrdcReal,
   PsnrOptions,
   SsimDiversityOptions,
   SsimOptions,

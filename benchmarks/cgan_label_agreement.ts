@@ -6,6 +6,11 @@
  * 10 %). With an output directory, it also writes `<dir>/<step>.png`: 10×10
  * samples, row r asking for digit r, so the rows can be checked by eye.
  *
+ * The agreement is the `label_acc` kernel ({@linkcode labelAccuracy}), which
+ * `bench` writes as a column at every evaluation of a conditional cell (on
+ * the fixed evaluation noise and `nEval` samples); this script adds the
+ * grids and its own noise (seed 9).
+ *
  * Usage: `deno run -A benchmarks/cgan_label_agreement.ts [steps=1000] [dir]`
  *
  * @module
@@ -14,6 +19,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../src/backend/init.ts";
 import { loadDataset } from "../src/data/registry.ts";
 import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
+import { labelAccuracy, predictedClasses } from "../src/metrics/mod.ts";
 import { trainCell } from "../src/train/trainer.ts";
 import { makeGrid } from "../src/results/grid.ts";
 import { writePng } from "../src/results/png.ts";
@@ -43,12 +49,13 @@ await trainCell({
     const z = tf.randomNormal([n, 100], 0, 1, "float32", 9) as tf.Tensor2D;
     const x = c.generator.apply(z, labels, false);
     const p = ev.probabilities(x);
-    const pred = await tf.argMax(p, 1).data();
-    let ok = 0;
-    for (let i = 0; i < n; i++) if (pred[i] === i % 10) ok++;
+    const agree = labelAccuracy(
+      await predictedClasses(p),
+      Array.from({ length: n }, (_, i) => i % 10),
+    );
     console.log(
       `step ${c.step}: evaluator agrees with the requested label for ${
-        (100 * ok / n).toFixed(1)
+        (100 * agree).toFixed(1)
       } % (chance 10 %)`,
     );
     if (gridDir) {

@@ -14,8 +14,13 @@
  * `python3-torch`), `benchmarks/torch_peer.py` trains the same steps in
  * PyTorch and its rows (backend `torch-cpu`) are added.
  *
+ * Then (unless `--inception off`) the FID Inception-v3 rows: pool3
+ * feature extraction images/s on wasm beside PyTorch on one CPU thread (same
+ * network, batch 16, target ≥ 0.5×), and FID at d = 2048 from 10,000 ×
+ * 10,000 features, statistics and trace term (target ≤ 10 s).
+ *
  * Usage:
- * `deno task perf [--variants mlp,dcgan] [--datasets mnist,cifar10] [--backends cpu,wasm,webgpu] [--steps 10] [--warmup 2] [--batch 64] [--out results/perf.csv] [--torch auto|off]`
+ * `deno task perf [--variants mlp,dcgan] [--datasets mnist,cifar10] [--backends cpu,wasm,webgpu] [--steps 10] [--warmup 2] [--batch 64] [--out results/perf.csv] [--torch auto|off] [--inception auto|off]`
  *
  * @module
  */
@@ -25,6 +30,7 @@ import { initBackend } from "../src/backend/init.ts";
 import type { ImageShape } from "../src/models/types.ts";
 import { createStepHarness } from "./profile_step.ts";
 import { loadDataset } from "../src/data/registry.ts";
+import { DEFAULT_CACHE_DIR } from "../src/data/types.ts";
 import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
 import { EvaluationSuite } from "../src/evaluation/suite.ts";
 import { getVariant } from "../src/models/registry.ts";
@@ -33,6 +39,8 @@ import { evaluationSizes } from "../src/matrix/cell_settings.ts";
 import { BUILTIN_CONFIG } from "../src/spec/defaults.ts";
 import { errorText } from "../src/util/errors.ts";
 import { parseJsonText } from "../src/util/json.ts";
+import { featureStats, fidFromStats } from "../src/metrics/fid.ts";
+import { measureInceptionSpeed } from "./inception_speed.ts";
 
 /** One measured cell. */
 export interface PerfRow {
@@ -236,16 +244,15 @@ async function measureEvaluation(n: number): Promise<string> {
   const started = performance.now();
   // The evaluation sizes of a cell that sets none but N (BUILTIN_CONFIG).
   const sizes = evaluationSizes({ config: { ...BUILTIN_CONFIG, nEval: n } });
-  const suite = await EvaluationSuite.prepare(dataset, evaluator, sizes);
+  // The run's cache (test and train features), as bench uses it.
+  const suite = await EvaluationSuite.prepare(
+    dataset,
+    evaluator,
+    sizes,
+    `${DEFAULT_CACHE_DIR}/features`,
+  );
   const prepare = (performance.now() - started) / 1000;
-  const lines = [
-    `Evaluation interval on MNIST, N = ${n} (backend ${tf.getBackend()}; real-data preparation once per run: ${
-      prepare.toFixed(1)
-    } s)`,
-    "",
-    "| variant | generate | features | fid | is | kid | nearest | ssim_div | equilibrium | total s |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ];
+  const timed: Array<[string, Record<string, number>]> = [];
   for (const id of ["mlp", "dcgan"]) {
     const variant = getVariant(id);
     const shape = trainingShape(variant, dataset);
@@ -268,28 +275,107 @@ async function measureEvaluation(n: number): Promise<string> {
     await suite.evaluate(models);
     const t: Record<string, number> = {};
     await suite.evaluate(models, t);
-    const phases = [
-      "generate",
-      "features",
-      "fid",
-      "is",
-      "kid",
-      "nearest",
-      "ssim_div",
-      "equilibrium",
-    ];
+    timed.push([id, t]);
+    generator.dispose();
+    discriminator.dispose();
+  }
+  suite.dispose();
+  evaluator.dispose();
+  // Every phase the suite timed, in the order it ran.
+  const phases = [...new Set(timed.flatMap(([, t]) => Object.keys(t)))];
+  const lines = [
+    `Evaluation interval on MNIST, N = ${n} (backend ${tf.getBackend()}; real-data preparation once per run: ${
+      prepare.toFixed(1)
+    } s)`,
+    "",
+    `| variant | ${phases.join(" | ")} | total s |`,
+    `|---|${phases.map(() => "---:|").join("")}---:|`,
+  ];
+  for (const [id, t] of timed) {
     const total = phases.reduce((a, p) => a + (t[p] ?? 0), 0);
     lines.push(
       `| ${id} | ${phases.map((p) => (t[p] ?? 0).toFixed(2)).join(" | ")} | ${
         total.toFixed(1)
       } |`,
     );
-    generator.dispose();
-    discriminator.dispose();
   }
-  suite.dispose();
-  evaluator.dispose();
   return lines.join("\n");
+}
+
+/** Images/s of the FID Inception-v3 in the PyTorch peer (one thread), or why not. */
+async function torchInceptionSpeed(batch: number): Promise<number | string> {
+  const script = new URL("./torch_peer.py", import.meta.url).pathname;
+  let why = "no python3";
+  for (const python of PYTHONS) {
+    try {
+      const out = await new Deno.Command(python, {
+        args: [script, "--inception", "--batch", `${batch}`, "--threads", "1"],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (!out.success) {
+        why = `${python}: ${
+          new TextDecoder().decode(out.stderr).trim().split("\n").at(-1)
+        }`;
+        continue;
+      }
+      const row = parseJsonText(
+        new TextDecoder().decode(out.stdout).trim(),
+        `${python} torch_peer.py --inception`,
+      ) as { images_per_s: number };
+      return row.images_per_s;
+    } catch (e) {
+      why = `${python}: ${errorText(e)}`;
+    }
+  }
+  return why;
+}
+
+/**
+ * The FID Inception-v3 rows: pool3 images/s on wasm against PyTorch on one
+ * CPU thread (batch 16), and FID at d = 2048 from 10,000 × 10,000 seeded
+ * Gaussian features (statistics of both sets + trace term).
+ */
+async function measureInception(torch: boolean): Promise<string> {
+  await initBackend("wasm");
+  const batch = 16;
+  const ours = await measureInceptionSpeed(batch, 2);
+  const peer = torch ? await torchInceptionSpeed(batch) : "--torch off";
+  const a = tf.randomNormal([10000, 2048], 0, 1, "float32", 1) as tf.Tensor2D;
+  const b = tf.randomNormal(
+    [10000, 2048],
+    0.1,
+    1.1,
+    "float32",
+    2,
+  ) as tf.Tensor2D;
+  const t0 = performance.now();
+  const sa = await featureStats(a);
+  const sb = await featureStats(b);
+  const t1 = performance.now();
+  fidFromStats(sa, sb);
+  const t2 = performance.now();
+  tf.dispose([a, b]);
+  const stats = (t1 - t0) / 1000, trace = (t2 - t1) / 1000;
+  const ratio = typeof peer === "number" ? ours.imagesPerSecond / peer : NaN;
+  return [
+    `FID Inception-v3 (load average ${Deno.loadavg()[0].toFixed(1)})`,
+    "",
+    "| measurement | ganbench (wasm) | PyTorch CPU, 1 thread | ratio | target |",
+    "|---|---:|---:|---:|---|",
+    `| pool3 features, batch ${batch}, images/s | ${
+      ours.imagesPerSecond.toFixed(2)
+    } | ${typeof peer === "number" ? peer.toFixed(2) : `— (${peer})`} | ${
+      Number.isNaN(ratio) ? "—" : `${ratio.toFixed(2)}×`
+    } | ≥ 0.5× ${
+      Number.isNaN(ratio) ? "" : ratio >= 0.5 ? "(met)" : "(NOT met)"
+    } |`,
+    `| FID d = 2048, N = 10,000 per set: statistics + trace, s | ${
+      stats.toFixed(1)
+    } + ${trace.toFixed(1)} = ${(stats + trace).toFixed(1)} | — | — | ≤ 10 s ${
+      stats + trace <= 10 ? "(met)" : "(NOT met)"
+    } |`,
+  ].join("\n");
 }
 
 async function main(): Promise<void> {
@@ -344,6 +430,13 @@ async function main(): Promise<void> {
       default: "auto",
       description: "add PyTorch peer rows when python3 can import torch",
     },
+    inception: {
+      type: "choice",
+      choices: ["auto", "off"],
+      default: "auto",
+      description:
+        "time the FID Inception-v3 (wasm, against PyTorch) and FID at d = 2048",
+    },
   });
   const opts = {
     steps: values.steps as number,
@@ -383,6 +476,9 @@ async function main(): Promise<void> {
   if (evalN > 0) {
     await initBackend((values.backends as string[])[0] as "cpu");
     console.log("\n" + await measureEvaluation(evalN));
+  }
+  if (values.inception === "auto") {
+    console.log("\n" + await measureInception(values.torch === "auto"));
   }
 }
 

@@ -3,7 +3,11 @@
  * `bench` writes: IS of the test set, FID and KID of test half vs test half,
  * FID and KID of N real train images vs the test set for the N the profiles
  * use (= `fid_floor`, what a perfect generator would get), and the
- * nearest-neighbour PSNR/SSIM and SSIM diversity of real images.
+ * nearest-neighbour PSNR/SSIM and SSIM diversity of real images, and
+ * precision/recall/density/coverage of N train images vs the test set;
+ * the evaluator's test accuracy (the `label_acc` of a perfect conditional
+ * generator) and `classes_covered` / `class_kl` of N train images against
+ * the test set's predicted classes.
  *
  * Usage: `deno task reference-points [mnist fashion …]` (prints Markdown).
  *
@@ -17,10 +21,16 @@ import { fixedSubset } from "../src/data/sampler.ts";
 import { loadEvaluator } from "../src/metrics/evaluators/load.ts";
 import type { Evaluator } from "../src/metrics/evaluators/types.ts";
 import {
+  classCounts,
   featureStats,
   fidFromStats,
   inceptionScore,
   kid,
+  labelAccuracy,
+  modeCoverage,
+  prdc,
+  prdcReal,
+  predictedClasses,
   psnrSsimNearest,
   ssimDiversity,
   toUnitRange,
@@ -75,6 +85,18 @@ for (const id of ids) {
   const test = embed(evaluator, dataset, "test", all);
   const testStats = await featureStats(test.features);
   const is = await inceptionScore(test.probabilities, { splits: isSplits });
+  // Mode coverage and label accuracy: the evaluator's predicted classes of
+  // the test set are the real class histogram (as in the evaluation), and
+  // its test accuracy is what a perfect conditional generator's label_acc
+  // would be.
+  const numClasses = test.probabilities.shape[1];
+  const testClasses = await predictedClasses(test.probabilities);
+  const testClassCounts = classCounts(testClasses, numClasses);
+  rows.push(
+    `| ${id} | ${evaluator.id} | evaluator test accuracy (= label_acc of a perfect conditional generator) | ${
+      labelAccuracy(testClasses, dataset.test.labels).toFixed(4)
+    } |`,
+  );
 
   // Test half vs test half (a seeded split).
   const perm = fixedSubset(
@@ -105,10 +127,17 @@ for (const id of ids) {
       fmt(kidHalves.mean, 5)
     } ± ${fmt(kidHalves.std, 5)} |`,
   );
+  // Precision/recall/density/coverage: the test set is the real side, as
+  // in the evaluation; N train images play the perfect generator.
+  const testPrdc = await prdcReal(test.features);
   for (const n of SIZES.filter((n) => n <= dataset.train.count)) {
     const idx = fixedSubset(dataset.train.count, n, REAL_SUBSET_SEED);
     const train = embed(evaluator, dataset, "train", idx);
-    const fidN = fidFromStats(await featureStats(train.features), testStats);
+    // N ≤ d (cifar10 at N = 256) is computed with a warning, as a cell with
+    // `singularFid: "warn"` would; the value is inflated.
+    const fidN = fidFromStats(await featureStats(train.features), testStats, {
+      allowSingular: true,
+    });
     const kidN = await kid(train.features, test.features, {
       subsets: kidSubsets,
       subsetSize: Math.min(kidSubsetSize, n),
@@ -117,7 +146,25 @@ for (const id of ids) {
     const isN = await inceptionScore(train.probabilities, {
       splits: isSplits,
     });
+    const pr = n > 3 ? await prdc(testPrdc, train.features) : null;
+    const coverN = modeCoverage(
+      classCounts(await predictedClasses(train.probabilities), numClasses),
+      testClassCounts,
+    );
+    rows.push(
+      `| ${id} | ${evaluator.id} | N = ${n} train vs test: classes_covered / class_kl | ${coverN.classesCovered} / ${
+        coverN.classKl.toFixed(5)
+      } |`,
+    );
     tf.dispose([train.features, train.probabilities]);
+    if (pr) {
+      rows.push(
+        `| ${id} | ${evaluator.id} | N = ${n} train vs test: precision / recall / density / coverage | ${
+          [pr.precision, pr.recall, pr.density, pr.coverage].map((v) => fmt(v))
+            .join(" / ")
+        } |`,
+      );
+    }
     rows.push(
       `| ${id} | ${evaluator.id} | N = ${n} train vs test: FID (= fid_floor) / KID / IS | ${
         fmt(fidN)

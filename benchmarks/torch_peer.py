@@ -5,8 +5,15 @@ Debian's python3-torch): trains the same mlp / dcgan steps as ganbench
 random data of the data set's shape and prints one JSON row per cell with
 the columns of benchmarks/perf.ts. Uses every CPU core unless --threads N.
 
+With --inception it instead times pool3 feature extraction of pytorch-fid's
+FID Inception-v3 (the architecture of
+tests/fixtures/inception/make_inception_fixtures.py, weights irrelevant to
+speed) on 299×299 inputs, and prints one JSON row
+{"model", "backend", "batch_size", "threads", "images_per_s"}.
+
 Usage: python3 benchmarks/torch_peer.py [--variants mlp,dcgan]
        [--datasets mnist,cifar10] [--steps 10] [--warmup 2] [--batch 64] [--threads N]
+       python3 benchmarks/torch_peer.py --inception [--batch 16] [--threads 1]
 """
 import argparse
 import json
@@ -90,6 +97,26 @@ def cell(variant, dataset, steps, warmup, batch):
     }
 
 
+def inception_row(batch, threads, reps=2):
+    """Best-of-reps pool3 images/s of the FID Inception-v3 (eval mode)."""
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "tests", "fixtures", "inception"))
+    from make_inception_fixtures import FIDInceptionV3
+    model = FIDInceptionV3().eval()
+    x = torch.rand(batch, 3, 299, 299) * 2 - 1
+    with torch.no_grad():
+        model(x[:1])
+        best = float("inf")
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            model(x)
+            best = min(best, time.perf_counter() - t0)
+    return {"model": "inception-v3-pool3", "backend": "torch-cpu",
+            "batch_size": batch, "threads": threads,
+            "images_per_s": round(batch / best, 3)}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--variants", default="mlp,dcgan")
@@ -98,9 +125,13 @@ def main():
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--inception", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    if a.inception:
+        print(json.dumps(inception_row(a.batch, a.threads)), flush=True)
+        return
     for v in a.variants.split(","):
         for ds in a.datasets.split(","):
             print(json.dumps(cell(v, ds, a.steps, a.warmup, a.batch)), flush=True)

@@ -148,7 +148,8 @@ export function probeTfjsNode(pkg: TfjsNodePackage): TfjsNodeProbe {
       };
     }
   }
-  if (!granted({ name: "ffi" })) {
+  // Scoped: `--allow-ffi=node_modules` is enough to load the binding.
+  if (!granted({ name: "ffi", path: `${bindingDir}/tfjs_binding.node` })) {
     return {
       available: false,
       dir,

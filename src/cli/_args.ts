@@ -134,13 +134,13 @@ export function parseFlags<const S extends FlagSpecs>(
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: joinNegativeValues(args, specs),
       options: nodeOptions,
       strict: true,
       allowPositionals: maxPos > 0,
     });
   } catch (error) {
-    throw new UsageError(describeParseError(error, specs));
+    throw new UsageError(describeParseError(error, specs, args));
   }
   const values: FlagValues = {};
   if (parsed.values.help) values.help = true;
@@ -233,7 +233,35 @@ function convert(
   }
 }
 
-function describeParseError(error: unknown, specs: FlagSpecs): string {
+/**
+ * `--flag -5` → `--flag=-5` for a flag that takes a value, when the value
+ * looks like a number: `parseArgs` would otherwise refuse it as ambiguous,
+ * and the range check of {@linkcode parseFlags} says what is accepted.
+ */
+function joinNegativeValues(args: string[], specs: FlagSpecs): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([^=]+)$/.exec(args[i])?.[1];
+    const spec = name === undefined ? undefined : specs[name];
+    const next = args[i + 1];
+    if (
+      spec !== undefined && spec.type !== "boolean" && next !== undefined &&
+      /^-(\d|\.\d)/.test(next)
+    ) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+      continue;
+    }
+    out.push(args[i]);
+  }
+  return out;
+}
+
+function describeParseError(
+  error: unknown,
+  specs: FlagSpecs,
+  args: string[],
+): string {
   const message = error instanceof Error ? error.message : String(error);
   const accepted = Object.keys(specs).map((n) => `--${n}`).concat("--help")
     .join(", ");
@@ -243,6 +271,14 @@ function describeParseError(error: unknown, specs: FlagSpecs): string {
     message,
   );
   if (missing) return `${missing[1]}: missing value`;
+  // `--out -x`: parseArgs will not take a value that starts with a dash.
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/
+    .exec(message);
+  if (ambiguous) {
+    const flag = ambiguous[1];
+    const value = args[args.indexOf(flag) + 1] ?? "-…";
+    return `${flag}: missing value (a value starting with '-' is given as ${flag}=${value})`;
+  }
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional) {
     return `unexpected argument '${positional[1]}' (this command takes none)`;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { formatHelp } from "./_args.ts";
+import { formatHelp, UsageError } from "./_args.ts";
 import type { FlagSpecs, FlagValuesOf } from "./_args.ts";
 import { BACKEND_CHOICES } from "../backend/mod.ts";
 import { DATASET_IDS } from "../data/registry.ts";
@@ -56,7 +56,14 @@ export const BENCH_FLAGS = {
   "eval-every": {
     type: "integer",
     min: 1,
-    description: "evaluate every N G steps (all cells)",
+    description:
+      "evaluate every N G steps (all cells); a cell whose checkpoint interval is not a multiple of N then checkpoints at the next multiple of N at or above it (e.g. 500 → 1000 with --eval-every 1000), unless --checkpoint-every is given",
+  },
+  "checkpoint-every": {
+    type: "integer",
+    min: 0,
+    description:
+      "checkpoint every N G steps (all cells); 0 = never, else a multiple of the evaluation interval",
   },
   "n-eval": {
     type: "integer",
@@ -93,9 +100,15 @@ export const BENCH_FLAGS = {
   },
   evaluator: {
     type: "string",
-    valueName: "MODEL.json",
+    valueName: "inception|inception-tf1|FILE",
     description:
-      "an external TF.js evaluator (e.g. a converted Inception-v3) instead of the shipped one",
+      "score with the FID Inception-v3 (pytorch-fid input convention, or TF1/torch-fidelity's) or an external TF.js evaluator file instead of the shipped classifier",
+  },
+  "inception-weights": {
+    type: "string",
+    valueName: "FILE",
+    description:
+      "pytorch-fid's pt_inception-2015-12-05-6726825d.pth (default: $GANBENCH_INCEPTION_WEIGHTS, else .cache/ganbench/inception/, else downloaded once and verified)",
   },
   "dry-run": { type: "boolean", description: "list the cells and exit" },
 } as const satisfies FlagSpecs;
@@ -127,5 +140,28 @@ export async function benchHelp(): Promise<string> {
         }) or a JSON spec file`,
       },
     },
+  );
+}
+
+/**
+ * Parses `--jobs`: a positive integer or `auto`.
+ *
+ * @param text The flag's value.
+ * @returns The number of jobs, or `auto`.
+ * @throws UsageError naming `--jobs` for anything else.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseJobs } from "./_bench_flags.ts";
+ * assert.equal(parseJobs("4"), 4);
+ * assert.equal(parseJobs("auto"), "auto");
+ * assert.throws(() => parseJobs("0"), /^UsageError: --jobs: expected a positive integer or 'auto', got '0'$/);
+ * ```
+ */
+export function parseJobs(text: string): number | "auto" {
+  if (text === "auto") return "auto";
+  if (/^\d+$/.test(text) && Number(text) >= 1) return Number(text);
+  throw new UsageError(
+    `--jobs: expected a positive integer or 'auto', got '${text}'`,
   );
 }

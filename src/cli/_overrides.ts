@@ -9,13 +9,19 @@
  * spec does not name is allowed (`quick --variants dcgan` runs dcgan with
  * every loss of `quick`). Numeric flags set that value for every cell: they
  * become a last override matching every cell, so they win over the spec's
- * own overrides. The result is a new spec; its {@linkcode specHash} differs
+ * own overrides. `--eval-every N` without `--checkpoint-every` also moves
+ * each cell's checkpoint interval C, when it is not 0 or a multiple of N, to
+ * the next multiple of N at or above C (the smallest interval that keeps
+ * checkpoints on evaluation steps and never more frequent than the spec
+ * asked; e.g. 500 → 1000 for N = 1000), as per-cell overrides. The result is
+ * a new spec; its {@linkcode specHash} differs
  * from the original's whenever a flag changes the matrix, so a run directory
  * records exactly what ran.
  *
  * @module
  */
-import type { ConfigPatch, MatrixSpec } from "../spec/types.ts";
+import type { ConfigPatch, MatrixSpec, Override } from "../spec/types.ts";
+import { expandSpec } from "../spec/expand.ts";
 import { ID_PATTERN } from "../spec/schema.ts";
 import { parseSpec } from "../spec/spec.ts";
 
@@ -82,8 +88,60 @@ export function applyOverrides(spec: MatrixSpec, flags: SpecFlags): MatrixSpec {
       (set as Record<string, unknown>)[key] = value;
     }
   }
+  const checkpoints = flags.evalEvery !== undefined &&
+      flags.checkpointEvery === undefined
+    ? checkpointOverrides(out, flags.evalEvery)
+    : [];
   if (Object.keys(set).length > 0) out.overrides.push({ match: {}, set });
+  out.overrides.push(...checkpoints);
   return parseSpec(out, `${spec.name} with command-line flags`);
+}
+
+/**
+ * Overrides that move each cell's `checkpointEvery` C (when not 0 or a
+ * multiple of `evalEvery`) to ⌈C / evalEvery⌉ · evalEvery: one per
+ * (data set, variant, loss) when all its seeds get the same value, else
+ * one per cell that changes.
+ */
+function checkpointOverrides(spec: MatrixSpec, evalEvery: number): Override[] {
+  const triples = new Map<
+    string,
+    { match: Override["match"]; cells: [number, number, boolean][] }
+  >();
+  for (const cell of expandSpec(spec)) {
+    const c = cell.config.checkpointEvery;
+    const value = c === 0 || c % evalEvery === 0
+      ? c
+      : Math.ceil(c / evalEvery) * evalEvery;
+    const key = JSON.stringify([cell.dataset, cell.variant, cell.loss]);
+    const entry = triples.get(key) ??
+      {
+        match: {
+          dataset: cell.dataset,
+          variant: cell.variant,
+          loss: cell.loss,
+        },
+        cells: [],
+      };
+    triples.set(key, entry);
+    entry.cells.push([cell.seed, value, value !== c]);
+  }
+  const overrides: Override[] = [];
+  for (const { match, cells } of triples.values()) {
+    const changed = cells.filter(([, , change]) => change);
+    if (changed.length === 0) continue;
+    if (new Set(cells.map(([, value]) => value)).size === 1) {
+      overrides.push({ match, set: { checkpointEvery: cells[0][1] } });
+      continue;
+    }
+    for (const [seed, value] of changed) {
+      overrides.push({
+        match: { ...match, seed },
+        set: { checkpointEvery: value },
+      });
+    }
+  }
+  return overrides;
 }
 
 /** Numeric flags: spec key → [flag, smallest value]. */

@@ -8,15 +8,16 @@
 import { join } from "node:path";
 import type { Command } from "./_command.ts";
 import { parseFlags, UsageError, withoutFlags } from "./_args.ts";
+import { errorText } from "../util/errors.ts";
 import { BENCH_FLAGS, benchHelp } from "./_bench_flags.ts";
 import type { BenchValues } from "./_bench_flags.ts";
 import { benchCells } from "./_bench_cells.ts";
 import { summaryTable } from "./_summary_table.ts";
 import { initBackend } from "../backend/mod.ts";
 import { DEFAULT_CACHE_DIR } from "../data/types.ts";
-import type { Cell } from "../spec/types.ts";
+import type { Cell, MatrixSpec } from "../spec/types.ts";
 import { runMatrix } from "../matrix/runner.ts";
-import { checkDefaultEvaluators } from "../matrix/run_resources.ts";
+import { checkDatasets, checkEvaluators } from "../matrix/run_resources.ts";
 import { exitWhenParentDies, isChildProcess } from "../matrix/child_process.ts";
 import { processPlan, runInProcesses } from "../matrix/parallel_run.ts";
 import type { ProcessPlan } from "../matrix/parallel_run.ts";
@@ -54,12 +55,28 @@ export const benchCommand: Command = {
       }
       return 0;
     }
-    await checkDefaultEvaluators(cells);
+    checkOutPermissions(outDir);
+    // Evaluators and data are input: a missing or damaged one is a usage
+    // error (exit 2) found before anything is written.
+    try {
+      await checkEvaluators(
+        cells,
+        values["inception-weights"],
+        DEFAULT_CACHE_DIR,
+      );
+      if (shard === undefined) {
+        await checkDatasets(cells, values["data-dir"], DEFAULT_CACHE_DIR);
+      }
+    } catch (error) {
+      throw error instanceof UsageError
+        ? error
+        : new UsageError(errorText(error));
+    }
     const plan = shard === undefined
       ? await processPlan(jobsValue(values.jobs), values.backend, cells.length)
       : { jobs: 1, backend: "" };
     if (plan.jobs > 1) {
-      return await runInJobs(args, values, cells, outDir, plan);
+      return await runInJobs(args, values, spec, cells, outDir, plan);
     }
     // A child of --jobs stays quiet apart from its cell's progress lines.
     const isChild = isChildProcess();
@@ -82,6 +99,7 @@ export const benchCommand: Command = {
       shard,
       dataDir: values["data-dir"],
       cacheDir: DEFAULT_CACHE_DIR,
+      inceptionWeights: values["inception-weights"],
     });
     console.log(summaryTable(summaries));
     console.log(
@@ -102,6 +120,23 @@ function jobsValue(text: string): number | "auto" {
   );
 }
 
+/**
+ * Refuses, before anything runs, an `--out` this process may not read and
+ * write (e.g. outside `results/` under `deno task bench`), rather than
+ * failing in the middle of a run or in every child process.
+ */
+function checkOutPermissions(outDir: string): void {
+  const missing = (["read", "write"] as const).filter((name) =>
+    Deno.permissions.querySync({ name, path: outDir }).state !== "granted"
+  );
+  if (missing.length === 0) return;
+  throw new UsageError(
+    `--out ${outDir}: not ${
+      missing.map((m) => m === "read" ? "readable" : "writable").join(" or ")
+    } by this process (deno task bench may write only under results/ and .cache/); choose an --out under results/, or run deno run with --allow-read and --allow-write=${outDir},${DEFAULT_CACHE_DIR} (and the other flags of the bench task) src/cli/main.ts bench`,
+  );
+}
+
 /** Seconds since `started` (a `performance.now()`), rounded. */
 function seconds(started: number): string {
   return ((performance.now() - started) / 1000).toFixed(0);
@@ -115,6 +150,7 @@ function seconds(started: number): string {
 async function runInJobs(
   args: string[],
   values: BenchValues,
+  spec: MatrixSpec,
   cells: Cell[],
   outDir: string,
   plan: ProcessPlan,
@@ -128,6 +164,7 @@ async function runInJobs(
   const started = performance.now();
   const rest = withoutFlags(args, ["jobs", "out", "shard"]);
   const { summaries, merged, failed } = await runInProcesses({
+    spec,
     cells,
     outDir,
     jobs,
@@ -142,7 +179,12 @@ async function runInJobs(
       "--out",
       dir,
     ],
-    readPaths: [values.profile, values["data-dir"], values.evaluator]
+    readPaths: [
+      values.profile,
+      values["data-dir"],
+      values.evaluator,
+      values["inception-weights"],
+    ]
       .filter((v): v is string => v !== undefined && v.includes("/")),
     cacheDir: DEFAULT_CACHE_DIR,
   });

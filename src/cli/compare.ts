@@ -5,7 +5,9 @@
  *
  * Exit codes: 0 when no threshold is breached by a significant change, 1
  * when one is (or a cell group diverged on more seeds), 2 on bad input (a
- * missing directory; different data sets, evaluators or protocols).
+ * missing directory; different data sets, evaluators or protocols; a `nan`,
+ * `inf` or non-numeric metric, a cut-off or lost row, a cell group of the
+ * baseline missing from the candidate).
  *
  * @example
  * ```sh
@@ -100,7 +102,7 @@ const FLAGS = {
 } as const satisfies FlagSpecs;
 
 const SUMMARY =
-  "Compares a candidate results directory with a baseline: cells are matched by (data set, variant, loss) and aggregated over seeds (each cell's final row, summary.csv). For every metric it reports the change, the relative change and a significance test across seeds: Welch's t-test when both sides have n >= 3, a percentile-bootstrap interval when the smaller side has n = 2, no test with n = 1 (a breach then fails unless --n1 warn). Exit 1 when a threshold is breached by a significant change or a cell group diverged on more seeds; exit 2 when the runs are not comparable (different data sets, evaluators or protocols: steps, batch size, n_eval, …).";
+  "Compares a candidate results directory with a baseline: cells are matched by (data set, variant, loss) and aggregated over seeds (each cell's final row, summary.csv). For every metric it reports the change, the relative change and a significance test across seeds: Welch's t-test when both sides have n >= 3, a percentile-bootstrap interval when the smaller side has n = 2, no test with n = 1 (a breach then fails unless --n1 warn). Exit 1 when a threshold is breached by a significant change or a cell group diverged on more seeds; exit 2 when the runs are not comparable (different data sets, evaluators or protocols: steps, batch size, n_eval, …) or the input is damaged (a nan, inf or non-numeric metric, a cut-off or lost row, a cell group of the baseline missing from the candidate).";
 
 /**
  * The thresholds of the flags: the defaults (unless `noDefaults`), then the

@@ -13,7 +13,7 @@
  */
 import type { Command } from "./_command.ts";
 import { UsageError } from "./_args.ts";
-import { errorText } from "../util/errors.ts";
+import { errorText, InputError } from "../util/errors.ts";
 import { benchCommand } from "./bench.ts";
 import { compareCommand } from "./compare.ts";
 import { doctorCommand } from "./doctor.ts";
@@ -55,8 +55,10 @@ export async function main(args: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`ganbench ${name}: ${error.message}`);
+    // Usage and input errors (a bad flag, file, spec or results directory):
+    // one line, exit 2.
+    if (error instanceof UsageError || error instanceof InputError) {
+      console.error(`ganbench ${name}: ${errorText(error)}`);
       return 2;
     }
     console.error(`ganbench ${name}: error: ${errorText(error)}`);

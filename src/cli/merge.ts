@@ -1,7 +1,7 @@
 /**
  * `ganbench merge`: combines the results directories of shards (or of
- * separate machines) into one. Idempotent; refuses inputs made from
- * different specs.
+ * separate machines) into one. Idempotent; refuses (exit code 2) inputs made
+ * from different specs and shard files naming ids that are no cell ids.
  *
  * @module
  */
@@ -9,6 +9,7 @@ import type { Command } from "./_command.ts";
 import { formatHelp, parseFlags, UsageError } from "./_args.ts";
 import type { FlagSpecs } from "./_args.ts";
 import { mergeRuns } from "../matrix/merge.ts";
+import { MergeInputError } from "../matrix/merge_checks.ts";
 
 const FLAGS = {
   out: {
@@ -44,7 +45,11 @@ export const mergeCommand: Command = {
         throw new UsageError(`${dir}: not a results directory`);
       }
     }
-    const result = await mergeRuns(positionals, values.out);
+    // Bad input (shards of other specs, ids that are no cell ids, links):
+    // a usage error, exit code 2.
+    const result = await mergeRuns(positionals, values.out).catch((e) => {
+      throw e instanceof MergeInputError ? new UsageError(e.message) : e;
+    });
     const { finished, diverged, running } = result.counts;
     console.log(
       `merged ${positionals.length} run(s) into ${result.outDir}: ${finished} finished, ${diverged} diverged, ${running} unfinished` +

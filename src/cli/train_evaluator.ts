@@ -2,16 +2,23 @@
  * `ganbench train-evaluator`: trains the classifier whose penultimate layer
  * gives FID/KID features and whose softmax gives the Inception Score for a
  * data set, deterministically, and writes it in TF.js layers format with a
- * manifest (test accuracy, weights md5, feature dimension).
+ * manifest (test accuracy, weights md5, feature dimension): by default to a
+ * new directory under `.cache/ganbench/evaluators/` with a new id; over the
+ * shipped evaluator only with `--replace-shipped` and a new `--id`.
  *
  * @module
  */
 import type { Command } from "./_command.ts";
-import { formatHelp, parseFlags } from "./_args.ts";
+import { formatHelp, parseFlags, UsageError } from "./_args.ts";
 import type { FlagSpecs } from "./_args.ts";
 import { BACKEND_CHOICES, initBackend } from "../backend/mod.ts";
 import { DATASET_IDS } from "../data/registry.ts";
 import { trainEvaluator } from "../metrics/evaluators/train.ts";
+import {
+  type EvaluatorOutput,
+  EvaluatorOutputError,
+  resolveEvaluatorOutput,
+} from "../metrics/evaluators/train_options.ts";
 
 const FLAGS = {
   dataset: {
@@ -71,7 +78,18 @@ const FLAGS = {
     type: "string",
     valueName: "DIR",
     description:
-      "output directory (default: the shipped weights, src/metrics/evaluators/weights/<dataset>)",
+      "output directory (default .cache/ganbench/evaluators/<id>; never inside the shipped weights)",
+  },
+  id: {
+    type: "string",
+    valueName: "ID",
+    description:
+      "evaluator id in the manifest (default ganbench-<dataset>-local-s<seed>-<UTC time>; never the shipped id)",
+  },
+  "replace-shipped": {
+    type: "boolean",
+    description:
+      "overwrite the shipped evaluator in src/metrics/evaluators/weights/<dataset> (needs a new --id)",
   },
   backend: {
     type: "choice",
@@ -101,6 +119,15 @@ export const trainEvaluatorCommand: Command = {
       ));
       return 0;
     }
+    // Where the weights go is settled before anything loads or trains.
+    const output = await checkedOutput({
+      dataset: values.dataset,
+      seed: values.seed,
+      outDir: values.out,
+      id: values.id,
+      replaceShipped: values["replace-shipped"],
+      data: { dataDir: values["data-dir"] },
+    });
     await initBackend(values.backend, {
       log: (l) => console.error(l),
     });
@@ -114,14 +141,67 @@ export const trainEvaluatorCommand: Command = {
       weightDecay: values["weight-decay"],
       trainCount: values["train-count"],
       seed: values.seed,
-      outDir: values.out,
+      outDir: output.outDir,
+      id: output.id,
+      replaceShipped: output.replacesShipped,
       data: { dataDir: values["data-dir"] },
     });
     console.log(
       `${manifest.id}: test accuracy ${
         (100 * manifest.testAccuracy).toFixed(2)
-      } %, ${manifest.featureDim}-d features, weights md5 ${manifest.weightsMd5}`,
+      } %, ${manifest.featureDim}-d features, weights md5 ${manifest.weightsMd5}, in ${output.outDir}` +
+        (output.replacesShipped
+          ? ""
+          : ` (use it with bench --evaluator ${output.outDir}/model.json)`),
     );
     return 0;
   },
 };
+
+/**
+ * The output directory and id, or a one-line usage error naming the flag:
+ * refused places and ids, and a directory this process may not write.
+ */
+async function checkedOutput(
+  options: Parameters<typeof resolveEvaluatorOutput>[0],
+): Promise<EvaluatorOutput> {
+  let output: EvaluatorOutput;
+  try {
+    output = await resolveEvaluatorOutput(options);
+  } catch (error) {
+    if (!(error instanceof EvaluatorOutputError)) throw error;
+    const { dataset, id, outDir } = options;
+    const shipped = error.shippedId ?? "none yet";
+    throw new UsageError(
+      {
+        "bad-id": `--id ${
+          JSON.stringify(id)
+        }: use letters, digits, '.', '_' and '-' (at most 100, starting with a letter or digit)`,
+        "shipped-id":
+          `--id ${id}: is the shipped ${dataset} evaluator's id; retrained weights need a new id`,
+        "shipped-dir":
+          `--out ${outDir}: is inside the shipped evaluator weights; write elsewhere, or replace the shipped ${dataset} evaluator with --replace-shipped --id NEW-ID`,
+        "replace-needs-id":
+          `--replace-shipped: needs --id NEW-ID (the shipped ${dataset} evaluator is ${shipped})`,
+        "replace-elsewhere":
+          `--replace-shipped writes to ${error.shippedDir}: drop --out ${outDir}`,
+      }[error.problem],
+    );
+  }
+  const status = await Deno.permissions.query({
+    name: "write",
+    path: output.outDir,
+  });
+  if (status.state !== "granted") {
+    throw new UsageError(
+      `${
+        options.replaceShipped
+          ? "--replace-shipped"
+          : options.outDir === undefined
+          ? "output directory"
+          : "--out"
+      } ${output.outDir}: no permission to write there (the train-evaluator task may write under .cache and src/metrics/evaluators/weights; elsewhere run deno with --allow-write=${output.outDir})`,
+    );
+  }
+  return output;
+}

@@ -25,14 +25,24 @@ import type { Dataset, DatasetEntry, LoadOptions } from "./types.ts";
  * is one entry here; a missing fact fails to compile.
  */
 export const DATASET_REGISTRY = {
-  mnist: { shape: { height: 28, width: 28, channels: 1 }, load: loadMnist },
+  mnist: {
+    shape: { height: 28, width: 28, channels: 1 },
+    splits: { train: 60000, test: 10000 },
+    load: loadMnist,
+  },
   fashion: {
     shape: { height: 28, width: 28, channels: 1 },
+    splits: { train: 60000, test: 10000 },
     load: loadFashionMnist,
   },
-  cifar10: { shape: { height: 32, width: 32, channels: 3 }, load: loadCifar10 },
+  cifar10: {
+    shape: { height: 32, width: 32, channels: 3 },
+    splits: { train: 50000, test: 10000 },
+    load: loadCifar10,
+  },
   synthetic: {
     shape: { height: 16, width: 16, channels: 1 },
+    splits: { train: 512, test: 128 },
     load: (options: LoadOptions): Promise<Dataset> =>
       Promise.resolve(loadSynthetic(options.synthetic)),
   },

@@ -92,6 +92,11 @@ export interface DatasetEntry {
   /** Native image shape (`synthetic`: its default; options may change it). */
   shape: ImageShape;
   /**
+   * Images in the train and test splits (`synthetic`: its default), so that
+   * batch and evaluation sizes can be checked before anything loads.
+   */
+  splits: { train: number; test: number };
+  /**
    * Loads the data set, verifying sizes, headers and (unless switched off)
    * checksums.
    *

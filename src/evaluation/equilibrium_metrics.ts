@@ -4,6 +4,15 @@
  * real test and train subsets and on fresh fakes, read with the loss's
  * registry facts.
  *
+ * D is scored the way G meets it in training. A BatchNorm D trains in
+ * training mode on all-real and all-fake batches, each normalised by its
+ * own statistics, while its moving statistics average both kinds of batch:
+ * inference mode would score it with statistics it never trained with. So
+ * a BatchNorm D is scored in training mode on all-real and all-fake batches
+ * of the training batch size, and its moving statistics (and dropout call
+ * counters) are restored afterwards, bit for bit; every other D is scored
+ * in inference mode.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -28,6 +37,9 @@ export interface EquilibriumReals {
   /** Indices of train images (for d_auc_train). */
   train: Int32Array;
 }
+
+/** Batch size of BatchNorm scoring when the models do not say (the built-in default). */
+const DEFAULT_BATCH = 64;
 
 /** A batch for D: images and, for conditional variants, their labels. */
 interface ScoreBatch {
@@ -93,8 +105,26 @@ export async function equilibriumMetrics(
   reals: EquilibriumReals,
   models: ModelsAtStep,
 ): Promise<IntervalMetrics> {
-  const { discriminator, generator, trainShape, conditional } = models;
+  const { discriminator } = models;
   const n = reals.test.length;
+  const batch = usesBatchStatistics(discriminator)
+    ? models.batchSize ?? DEFAULT_BATCH
+    : null;
+  return await withRestoredState(
+    discriminator,
+    () => scoreAll(dataset, reals, models, n, batch),
+  );
+}
+
+/** D's scores on the three sets, then the statistics. */
+async function scoreAll(
+  dataset: Dataset,
+  reals: EquilibriumReals,
+  models: ModelsAtStep,
+  n: number,
+  batch: number | null,
+): Promise<IntervalMetrics> {
+  const { discriminator, generator, trainShape, conditional } = models;
   const realsOf =
     (split: "test" | "train", idx: Int32Array) =>
     (start: number, end: number): ScoreBatch =>
@@ -109,11 +139,13 @@ export async function equilibriumMetrics(
     discriminator,
     n,
     realsOf("test", reals.test),
+    batch,
   );
   const trainScores = await scores(
     discriminator,
     n,
     realsOf("train", reals.train),
+    batch,
   );
   // Fresh fakes: noise seeded by the step, unlike the fixed evaluation set.
   const fakeScores = await scores(discriminator, n, (start, end) => {
@@ -128,7 +160,7 @@ export async function equilibriumMetrics(
       ? balancedLabels(start, end, dataset.numClasses)
       : null;
     return { images: generator.apply(z, labels, false), labels };
-  });
+  }, batch);
   const stats = equilibrium({
     realScores,
     fakeScores,
@@ -139,18 +171,88 @@ export async function equilibriumMetrics(
   return { ...stats };
 }
 
-/** D's scores of `n` images made chunk by chunk (inference mode). */
+/**
+ * Whether D normalises with batch statistics in training mode: it has
+ * BatchNorm moving statistics (the only non-trainable variables a model
+ * holds).
+ *
+ * @param discriminator The discriminator.
+ * @returns True for a BatchNorm discriminator.
+ * @example
+ * ```ts
+ * import { usesBatchStatistics } from "./equilibrium_metrics.ts";
+ * import { getVariant } from "../models/registry.ts";
+ * const { discriminator } = getVariant("dcgan").build({
+ *   shape: { height: 32, width: 32, channels: 1 },
+ *   numClasses: 10,
+ *   seed: 0,
+ *   criticNorm: "batchnorm",
+ *   widthMultiplier: 0.05,
+ * });
+ * usesBatchStatistics(discriminator); // true
+ * discriminator.dispose();
+ * ```
+ */
+export function usesBatchStatistics(discriminator: Discriminator): boolean {
+  return discriminator.keys.some((k) => k.endsWith("/movingMean"));
+}
+
+/**
+ * Runs `score` and then puts back D's non-trainable variables (BatchNorm
+ * moving statistics, which training-mode calls update) and dropout call
+ * counters exactly as they were; trainable weights are never written by a
+ * forward pass.
+ */
+async function withRestoredState<T>(
+  discriminator: Discriminator,
+  score: () => Promise<T>,
+): Promise<T> {
+  const frozen = discriminator.variables.filter((v) => !v.trainable);
+  const saved = frozen.map((v) => tf.clone(v));
+  const random = discriminator.randomState?.save();
+  try {
+    return await score();
+  } finally {
+    frozen.forEach((v, i) => v.assign(saved[i]));
+    tf.dispose(saved);
+    if (random) discriminator.randomState?.restore(random);
+  }
+}
+
+/**
+ * Batch boundaries: `n` split into ⌈n / batch⌉ batches of as equal a size
+ * as possible (no small remainder batch, whose statistics would be noisy).
+ */
+function batchStarts(n: number, batch: number): number[] {
+  const k = Math.ceil(n / batch);
+  return Array.from({ length: k + 1 }, (_, i) => Math.round((i * n) / k));
+}
+
+/** Chunk boundaries of inference-mode scoring: every EVAL_CHUNK images. */
+function chunkStarts(n: number): number[] {
+  const starts: number[] = [];
+  for (let start = 0; start < n; start += EVAL_CHUNK) starts.push(start);
+  starts.push(n);
+  return starts;
+}
+
+/**
+ * D's scores of `n` images: in inference mode in chunks (`batch` null), or
+ * in training mode on batches of about `batch` images (BatchNorm D).
+ */
 async function scores(
   discriminator: Discriminator,
   n: number,
   make: (start: number, end: number) => ScoreBatch,
+  batch: number | null,
 ): Promise<Float32Array> {
   const out = new Float32Array(n);
-  for (let start = 0; start < n; start += EVAL_CHUNK) {
-    const end = Math.min(n, start + EVAL_CHUNK);
+  const starts = batch === null ? chunkStarts(n) : batchStarts(n, batch);
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const [start, end] = [starts[i], starts[i + 1]];
     const s = tf.tidy(() => {
       const { images, labels } = make(start, end);
-      const raw = discriminator.apply(images, labels, false);
+      const raw = discriminator.apply(images, labels, batch !== null);
       // A patch map counts as one score per image: the mean over patches.
       return tf.mean(tf.reshape(raw, [end - start, -1]), 1);
     });

@@ -1,16 +1,22 @@
 /**
  * The evaluator features of a data set's whole test split, cached on disk:
- * computed once per (data, evaluator), keyed by both checksums, and checked
- * against their own md5 when read back.
+ * computed once per (data, evaluator), keyed by both checksums (an
+ * evaluator's checksum covers its weights and every setting that changes
+ * its outputs), and checked when read back against their own md5, the
+ * evaluator checksum and the test count they were made for. The evaluator's
+ * predicted-class counts of the same images (the real class histogram of
+ * `class_kl`) are stored with them.
  *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import { md5Hex } from "../data/checksum.ts";
+import { fixedSubset } from "../data/sampler.ts";
+import { classCounts, predictedClasses } from "../metrics/mod.ts";
 import type { Dataset } from "../data/types.ts";
 import { readCheckpoint, writeCheckpoint } from "../train/checkpoint.ts";
 import { imagesAt } from "../train/real_batch.ts";
-import { featuresInChunks, nativeShape } from "./sampling.ts";
+import { nativeShape, predictInChunks, REAL_SUBSET_SEED } from "./sampling.ts";
 import type { EvaluatorNetwork } from "./types.ts";
 
 /**
@@ -22,7 +28,9 @@ import type { EvaluatorNetwork } from "./types.ts";
  * @param dataset The data set.
  * @param evaluator The evaluator network.
  * @param cacheDir Where the features are cached (none: always computed).
- * @returns Features `[test count, d]` (caller disposes).
+ * @param nReal Use a fixed seeded subset of this many test images (absent:
+ *   the whole test split, in order).
+ * @returns Features `[test count or nReal, d]` (caller disposes).
  * @example
  * ```ts
  * import { cachedTestFeatures } from "./feature_cache.ts";
@@ -38,54 +46,126 @@ export async function cachedTestFeatures(
   dataset: Dataset,
   evaluator: EvaluatorNetwork,
   cacheDir: string | undefined,
+  nReal?: number,
 ): Promise<tf.Tensor2D> {
+  return (await cachedTestPredictions(dataset, evaluator, cacheDir, nReal))
+    .features;
+}
+
+/** The evaluator's view of the real test images. */
+export interface TestPredictions {
+  /** Features `[test count or nReal, d]` (caller disposes). */
+  features: tf.Tensor2D;
+  /** How many of the images the evaluator assigns (arg max) to each class. */
+  classCounts: number[];
+}
+
+/**
+ * {@linkcode cachedTestFeatures} with the evaluator's predicted-class counts
+ * of the same images, cached in the same file (a cache file without them is
+ * recomputed).
+ *
+ * @param dataset The data set.
+ * @param evaluator The evaluator network.
+ * @param cacheDir Where the features are cached (none: always computed).
+ * @param nReal Use a fixed seeded subset of this many test images (absent:
+ *   the whole test split, in order).
+ * @returns Features (caller disposes) and class counts.
+ * @example
+ * ```ts
+ * import { cachedTestPredictions } from "./feature_cache.ts";
+ * import { loadDataset } from "../data/registry.ts";
+ * import type { EvaluatorNetwork } from "./types.ts";
+ * declare const evaluator: EvaluatorNetwork; // e.g. from `loadEvaluator`
+ * const dataset = await loadDataset("mnist");
+ * const real = await cachedTestPredictions(dataset, evaluator, ".cache/ganbench");
+ * real.classCounts; // e.g. [980, 1135, …] for the MNIST evaluator
+ * real.features.dispose();
+ * ```
+ */
+export async function cachedTestPredictions(
+  dataset: Dataset,
+  evaluator: EvaluatorNetwork,
+  cacheDir: string | undefined,
+  nReal?: number,
+): Promise<TestPredictions> {
+  const count = Math.min(nReal ?? dataset.test.count, dataset.test.count);
   const path = cacheDir
-    ? featureCachePath(dataset, evaluator, cacheDir)
+    ? featureCachePath(dataset, evaluator, cacheDir, count)
     : undefined;
   if (path) {
-    const cached = await readCachedFeatures(path);
+    const cached = await readCachedFeatures(path, dataset, evaluator, count);
     if (cached) return cached;
   }
   const native = nativeShape(dataset);
-  const all = Int32Array.from({ length: dataset.test.count }, (_, i) => i);
-  const features = featuresInChunks(
+  // The whole split in order, or a fixed seeded subset of `nReal` images.
+  const all = count === dataset.test.count
+    ? Int32Array.from({ length: count }, (_, i) => i)
+    : fixedSubset(dataset.test.count, count, REAL_SUBSET_SEED + 5);
+  const { features, probabilities } = predictInChunks(
     evaluator,
     (start, end) =>
       imagesAt(dataset, dataset.test, all.subarray(start, end), native),
     all.length,
   );
+  const counts = classCounts(
+    await predictedClasses(probabilities),
+    probabilities.shape[1],
+  );
+  probabilities.dispose();
+  const predictions = { features, classCounts: counts };
   if (cacheDir && path) {
     await Deno.mkdir(cacheDir, { recursive: true });
-    await writeCachedFeatures(path, features, dataset, evaluator);
+    await writeCachedFeatures(path, predictions, dataset, evaluator);
   }
-  return features;
+  return predictions;
 }
 
-/** The cache file of a (data, evaluator) pair: both checksums in its key. */
+/**
+ * The cache file of a (data, evaluator) pair: both checksums in its key, so
+ * an evaluator whose weights or output-changing settings differ has its own.
+ */
 function featureCachePath(
   dataset: Dataset,
   evaluator: EvaluatorNetwork,
   cacheDir: string,
+  count: number,
 ): string {
   const key = md5Hex(new TextEncoder().encode(JSON.stringify({
     dataset: dataset.id,
     checksums: dataset.checksums,
     count: dataset.test.count,
     evaluator: evaluator.checksum,
+    // A subset has its own file; the whole split keeps its old key.
+    ...(count === dataset.test.count ? {} : { subset: count }),
   }))).slice(0, 16);
-  return `${cacheDir}/features-${dataset.id}-${evaluator.id}-${key}.ckpt`;
+  // Evaluator ids may hold `/` (the Inception convention): not a folder.
+  const name = evaluator.id.replaceAll(/[^A-Za-z0-9_.-]/g, "_");
+  return `${cacheDir}/features-${dataset.id}-${name}-${key}.ckpt`;
 }
 
-/** The cached features, or undefined when absent, damaged or altered. */
+/**
+ * The cached features, or undefined when absent, damaged, altered, or made
+ * for another evaluator checksum or test count (a file copied or left under
+ * this key is recomputed, never trusted).
+ */
 async function readCachedFeatures(
   path: string,
-): Promise<tf.Tensor2D | undefined> {
+  dataset: Dataset,
+  evaluator: EvaluatorNetwork,
+  count: number,
+): Promise<TestPredictions | undefined> {
   try {
     const cached = await readCheckpoint(path);
     const tensor = cached?.tensors[0]?.tensor;
     if (cached && tensor) {
-      if (cached.state.md5 === await tensorMd5(tensor)) {
-        return tensor as tf.Tensor2D;
+      const counts = cached.state.classCounts;
+      const ok = cached.state.evaluatorChecksum === evaluator.checksum &&
+        cached.state.dataset === dataset.id && tensor.rank === 2 &&
+        tensor.shape[0] === count && isClassCounts(counts, count) &&
+        cached.state.md5 === await tensorMd5(tensor);
+      if (ok) {
+        return { features: tensor as tf.Tensor2D, classCounts: counts };
       }
       tensor.dispose();
     }
@@ -95,9 +175,16 @@ async function readCachedFeatures(
   return undefined;
 }
 
+/** Whether `value` is a list of class counts (integers ≥ 0) summing to `count`. */
+function isClassCounts(value: unknown, count: number): value is number[] {
+  return Array.isArray(value) && value.length > 0 &&
+    value.every((v) => Number.isInteger(v) && v >= 0) &&
+    value.reduce((a, b) => a + b, 0) === count;
+}
+
 async function writeCachedFeatures(
   path: string,
-  features: tf.Tensor2D,
+  { features, classCounts }: TestPredictions,
   dataset: Dataset,
   evaluator: EvaluatorNetwork,
 ): Promise<void> {
@@ -107,6 +194,8 @@ async function writeCachedFeatures(
       md5: await tensorMd5(features),
       dataset: dataset.id,
       evaluator: evaluator.id,
+      evaluatorChecksum: evaluator.checksum,
+      classCounts,
     },
     tensors: [{ name: "test_features", tensor: features }],
   });

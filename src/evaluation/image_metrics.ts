@@ -1,7 +1,8 @@
 /**
  * The image metrics of an interval: fakes from the fixed evaluation noise
  * at the native resolution, then FID, IS, KID, `fid_floor`, nearest-
- * neighbour PSNR/SSIM and SSIM diversity.
+ * neighbour PSNR/SSIM, SSIM diversity and precision, recall, density and
+ * coverage.
  *
  * @module
  */
@@ -12,6 +13,9 @@ import {
   fidFromStats,
   inceptionScore,
   kid,
+  prdc,
+  type PrdcReal,
+  prdcReal,
   psnrSsimNearest,
   ssimDiversity,
   toUnitRange,
@@ -19,6 +23,9 @@ import {
 import type { Generator } from "../models/types.ts";
 import type { EvaluationSizes } from "../spec/types.ts";
 import { cropToNative } from "../train/real_batch.ts";
+import { classMetrics } from "./class_metrics.ts";
+import { memorisationMetrics } from "./memorisation.ts";
+import { kidSettings } from "./kid_settings.ts";
 import type { PhaseTimer } from "./phase_timer.ts";
 import type { RealData } from "./real_data.ts";
 import { balancedLabels, EVAL_CHUNK, evalNoise } from "./sampling.ts";
@@ -125,16 +132,17 @@ export async function sampleFakes(
 }
 
 /**
- * FID, IS, KID, `fid_floor`, nearest-neighbour PSNR/SSIM and SSIM
- * diversity of the fakes against the prepared real data.
+ * FID, IS, KID, `fid_floor`, nearest-neighbour PSNR/SSIM, SSIM diversity
+ * and precision/recall/density/coverage of the fakes against the prepared
+ * real data.
  *
  * @param fakes The fakes' features, probabilities and kept images.
  * @param real The prepared real data.
  * @param sizes The evaluation sizes.
  * @param numClasses Classes of the data set (labels of conditional fakes).
  * @param conditional Whether the fakes are class-balanced.
- * @param timer Receives the `fid`, `is`, `kid`, `nearest` and `ssim_div`
- *   phases.
+ * @param timer Receives the `fid`, `is`, `kid`, `nearest`, `memorisation`,
+ *   `ssim_div` and `prdc` phases.
  * @returns The metrics, by CSV column name.
  * @example
  * ```ts
@@ -162,6 +170,7 @@ export async function imageMetrics(
   metrics.fid = fidFromStats(
     await featureStats(fakes.features),
     real.realStats,
+    { allowSingular: sizes.singularFid === "warn" },
   );
   timer.lap("fid");
   const is = await inceptionScore(fakes.probabilities, {
@@ -169,18 +178,31 @@ export async function imageMetrics(
   });
   metrics.is_mean = is.mean;
   metrics.is_std = is.std;
+  // classes_covered, class_kl, label_acc: from the same probabilities.
+  Object.assign(
+    metrics,
+    await classMetrics(
+      fakes.probabilities,
+      real.realClassCounts,
+      numClasses,
+      conditional,
+    ),
+  );
   timer.lap("is");
   const k = await kid(fakes.features, real.testFeatures, {
-    subsets: sizes.kidSubsets,
-    subsetSize: Math.min(sizes.kidSubsetSize, sizes.nEval),
-    seed: 0,
+    ...kidSettings(sizes),
+    reference: real.kidReference,
   });
   metrics.kid_mean = k.mean;
   metrics.kid_std = k.std;
+  metrics.kid_se = k.se;
   metrics.fid_floor = real.fidFloor;
+  metrics.fid_floor_std = real.fidFloorStd;
   timer.lap("kid");
   Object.assign(metrics, await nearestMetrics(fakes, real, sizes));
   timer.lap("nearest");
+  Object.assign(metrics, await copyMetrics(fakes, real, sizes));
+  timer.lap("memorisation");
   const nKeep = keptCount(sizes);
   const keptLabels = conditional
     ? Array.from({ length: nKeep }, (_, i) => i % numClasses)
@@ -194,7 +216,54 @@ export async function imageMetrics(
     ? real.ssimDivRealSameClass
     : real.ssimDivReal;
   timer.lap("ssim_div");
+  Object.assign(metrics, await prdcMetrics(fakes.features, real.testFeatures));
+  timer.lap("prdc");
   return metrics;
+}
+
+/** The real side of precision/recall/density/coverage, once per real set. */
+const PRDC_REAL = new WeakMap<tf.Tensor2D, Promise<PrdcReal>>();
+
+/**
+ * Precision, recall (k = 3), density and coverage (k = 5) of the fakes'
+ * features against the real test features; the real radii are computed at
+ * the first interval and reused. Absent when a set is too small for its k.
+ */
+async function prdcMetrics(
+  fakes: tf.Tensor2D,
+  real: tf.Tensor2D,
+): Promise<IntervalMetrics> {
+  if (fakes.shape[0] <= 3 || real.shape[0] <= 5) return {};
+  let prepared = PRDC_REAL.get(real);
+  if (!prepared) {
+    prepared = prdcReal(real, { kPr: 3, kDc: 5 });
+    PRDC_REAL.set(real, prepared);
+  }
+  const r = await prdc(await prepared, fakes);
+  return {
+    precision: r.precision,
+    recall: r.recall,
+    density: r.density,
+    coverage: r.coverage,
+  };
+}
+
+/** Copy rates and `nn_dist_ratio` of the first `nNeighbour` fakes (whole train split). */
+async function copyMetrics(
+  fakes: FakeSamples,
+  real: RealData,
+  sizes: EvaluationSizes,
+): Promise<IntervalMetrics> {
+  const n = Math.min(sizes.nNeighbour, keptCount(sizes));
+  const [unit, features] = tf.tidy(() => [
+    tf.slice(fakes.unit, 0, n) as tf.Tensor4D,
+    tf.slice(fakes.features, 0, n) as tf.Tensor2D,
+  ]);
+  try {
+    return await memorisationMetrics(unit, features, real.memorisation);
+  } finally {
+    tf.dispose([unit, features]);
+  }
 }
 
 /** PSNR/SSIM of the first `nNeighbour` fakes to their nearest real image. */

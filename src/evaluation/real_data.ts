@@ -1,7 +1,8 @@
 /**
  * The real-data side of the evaluation, prepared once per (data set,
  * evaluator, sizes): the test features and their statistics, `fid_floor`,
- * `ssim_div_real` and the nearest-neighbour pool.
+ * `ssim_div_real`, the nearest-neighbour pool and the memorisation
+ * reference (memorisation.ts).
  *
  * @module
  */
@@ -10,46 +11,66 @@ import { fixedSubset } from "../data/sampler.ts";
 import type { Dataset } from "../data/types.ts";
 import {
   featureStats,
-  fidFromStats,
+  kidReference,
   ssimDiversity,
   toUnitRange,
 } from "../metrics/mod.ts";
-import type { FeatureStats } from "../metrics/mod.ts";
+import type { FeatureStats, KidReference } from "../metrics/mod.ts";
 import type { EvaluationSizes } from "../spec/types.ts";
 import { imagesAt } from "../train/real_batch.ts";
-import { cachedTestFeatures } from "./feature_cache.ts";
-import { featuresInChunks, nativeShape, REAL_SUBSET_SEED } from "./sampling.ts";
+import { cachedTestPredictions } from "./feature_cache.ts";
+import { fidFloor } from "./fid_floor.ts";
+import { kidSettings } from "./kid_settings.ts";
+import { prepareMemorisation } from "./memorisation.ts";
+import type { MemorisationReference } from "./memorisation.ts";
+import { nativeShape, REAL_SUBSET_SEED } from "./sampling.ts";
 import type { EvaluatorNetwork } from "./types.ts";
 
 /** What the evaluation keeps of the real data between intervals. */
 export interface RealData {
-  /** Statistics of the evaluator features of the whole test split. */
+  /** Statistics of the evaluator features of the test split (or `nReal` of it). */
   realStats: FeatureStats;
   /** The test features themselves (KID), `[test count, d]`. */
   testFeatures: tf.Tensor2D;
-  /** FID of nEval real train images vs the test statistics. */
+  /**
+   * The evaluator's predicted-class counts of the same test images: the
+   * real class histogram of `class_kl`.
+   */
+  realClassCounts: number[];
+  /**
+   * FID of nEval real train images vs the test statistics, mean over
+   * training subsets (fid_floor.ts).
+   */
   fidFloor: number;
+  /** Sample std of that FID over the subsets. */
+  fidFloorStd: number;
+  /** KID's K_YY terms of the test features, for every interval's `kid`. */
+  kidReference: KidReference;
   /** Mean SSIM over random pairs of real test images (any class). */
   ssimDivReal: number;
   /** The same, pairs within a class (reported for conditional variants). */
   ssimDivRealSameClass: number;
   /** Real train images in [0, 1], the nearest-neighbour pool. */
   pool: tf.Tensor4D;
+  /** The whole train split and copy thresholds of the memorisation test. */
+  memorisation: MemorisationReference;
 }
 
 /**
  * Prepares the real-data side of the evaluation (see
- * {@linkcode cachedTestFeatures} for the on-disk feature cache).
+ * {@linkcode cachedTestPredictions} for the on-disk feature cache).
  *
  * @param dataset The data set.
  * @param evaluator The evaluator network.
  * @param sizes The evaluation sizes.
  * @param cacheDir Where real features are cached (none: no cache).
- * @returns The prepared real data; dispose `testFeatures` and `pool`.
+ * @returns The prepared real data; dispose `testFeatures` and `pool`, and
+ *   free `memorisation` with `disposeMemorisation`.
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
  * import { prepareRealData } from "./real_data.ts";
+ * import { disposeMemorisation } from "./memorisation.ts";
  * import { loadDataset } from "../data/registry.ts";
  * import type { EvaluationSizes } from "../spec/types.ts";
  * import type { EvaluatorNetwork } from "./types.ts";
@@ -58,6 +79,7 @@ export interface RealData {
  * const real = await prepareRealData(await loadDataset("mnist"), evaluator, sizes);
  * real.fidFloor; // FID of real train images vs the test split
  * tf.dispose([real.testFeatures, real.pool]);
+ * disposeMemorisation(real.memorisation);
  * ```
  */
 export async function prepareRealData(
@@ -66,9 +88,15 @@ export async function prepareRealData(
   sizes: EvaluationSizes,
   cacheDir?: string,
 ): Promise<RealData> {
-  const testFeatures = await cachedTestFeatures(dataset, evaluator, cacheDir);
+  const { features: testFeatures, classCounts: realClassCounts } =
+    await cachedTestPredictions(dataset, evaluator, cacheDir, sizes.nReal);
   const realStats = await featureStats(testFeatures);
-  const fidFloor = await trainFid(dataset, evaluator, sizes.nEval, realStats);
+  const floor = await fidFloor(dataset, evaluator, sizes, realStats);
+  const kidReal = await kidReference(
+    testFeatures,
+    sizes.nEval,
+    kidSettings(sizes),
+  );
   const poolIdx = fixedSubset(
     dataset.train.count,
     Math.min(sizes.nNeighbourPool, dataset.train.count),
@@ -79,27 +107,25 @@ export async function prepareRealData(
     toUnitRange(imagesAt(dataset, dataset.train, poolIdx, native))
   );
   const diversity = await realDiversity(dataset, sizes.nSsimPairs);
-  return { realStats, testFeatures, fidFloor, pool, ...diversity };
-}
-
-/** FID of `nEval` fixed real train images against the test statistics. */
-async function trainFid(
-  dataset: Dataset,
-  evaluator: EvaluatorNetwork,
-  nEval: number,
-  realStats: FeatureStats,
-): Promise<number> {
-  const native = nativeShape(dataset);
-  const trainIdx = fixedSubset(dataset.train.count, nEval, REAL_SUBSET_SEED);
-  const trainFeatures = featuresInChunks(
+  // Reference: as many test images as fakes are searched (at least 1000,
+  // at most the split).
+  const memorisation = await prepareMemorisation(
+    dataset,
     evaluator,
-    (start, end) =>
-      imagesAt(dataset, dataset.train, trainIdx.subarray(start, end), native),
-    trainIdx.length,
+    sizes.nNeighbour,
+    cacheDir,
   );
-  const fidFloor = fidFromStats(await featureStats(trainFeatures), realStats);
-  trainFeatures.dispose();
-  return fidFloor;
+  return {
+    memorisation,
+    realStats,
+    testFeatures,
+    realClassCounts,
+    fidFloor: floor.mean,
+    fidFloorStd: floor.std,
+    kidReference: kidReal,
+    pool,
+    ...diversity,
+  };
 }
 
 /** SSIM diversity of real test images, any class and within a class. */

@@ -25,6 +25,7 @@ import type { RasterImage } from "../results/png.ts";
 import { equilibriumMetrics, equilibriumReals } from "./equilibrium_metrics.ts";
 import type { EquilibriumReals } from "./equilibrium_metrics.ts";
 import { imageMetrics, sampleFakes } from "./image_metrics.ts";
+import { disposeMemorisation } from "./memorisation.ts";
 import { phaseTimer } from "./phase_timer.ts";
 import { prepareRealData } from "./real_data.ts";
 import type { RealData } from "./real_data.ts";
@@ -120,8 +121,9 @@ export class EvaluationSuite {
    *
    * @param models G, D and what the metrics need to know about them.
    * @param timings When given, receives the seconds each phase took
-   *   (`generate`, `features`, `fid`, `is`, `kid`, `nearest`, `ssim_div`,
-   *   `equilibrium`), for the performance benchmark.
+   *   (`generate`, `features`, `fid`, `is`, `kid`, `nearest`,
+   *   `memorisation`, `ssim_div`, `equilibrium`), for the performance
+   *   benchmark.
    * @returns Every metric of docs/metrics.md for the interval, by CSV column name.
    */
   async evaluate(
@@ -205,5 +207,6 @@ export class EvaluationSuite {
   /** Frees the real features and the neighbour pool. */
   dispose(): void {
     tf.dispose([this.#real.testFeatures, this.#real.pool]);
+    disposeMemorisation(this.#real.memorisation);
   }
 }

@@ -13,7 +13,7 @@ import type { Discriminator, Generator, ImageShape } from "../models/types.ts";
 export interface EvaluatorNetwork {
   /** Evaluator id written in every row, e.g. `ganbench-mnist-v1`. */
   id: string;
-  /** md5 of its weights, written in every row. */
+  /** md5 identifying its weights and output-changing settings, written in every row. */
   checksum: string;
   /**
    * Features (penultimate layer) and class probabilities of images.
@@ -43,8 +43,13 @@ export interface ModelsAtStep {
    * score: the weight average when the cell uses `gEma`; default `generator`.
    */
   sampleGenerator?: Generator;
-  /** The discriminator (inference mode is used). */
+  /**
+   * The discriminator: scored in inference mode, or for a BatchNorm D in
+   * training mode on batches of `batchSize` (equilibrium_metrics.ts).
+   */
   discriminator: Discriminator;
+  /** The training batch size (BatchNorm D scoring; default 64). */
+  batchSize?: number;
   /** The shape the models work at (native, or padded to 32×32). */
   trainShape: ImageShape;
   /** Whether G and D take labels. */

@@ -73,7 +73,7 @@ export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
 
 /** One optimizer state tensor, copied to the host. */
 export interface OptimizerStateEntry {
-  /** TF.js name (e.g. "iter", "G/dense0/kernel/m"). */
+  /** TF.js name (e.g. "iter", "G/dense0/kernel/m"), or {@linkcode ADAM_POWERS}'s. */
   name: string;
   /** Shape. */
   shape: number[];
@@ -82,8 +82,44 @@ export interface OptimizerStateEntry {
 }
 
 /**
- * Reads an optimizer's state (iteration count and per-variable slots) to the
- * host, in the optimizer's own order, for a checkpoint.
+ * Names of the entries that carry Adam's running powers β₁ᵗ⁺¹ and β₂ᵗ⁺¹
+ * (TF.js's private `accBeta1`, `accBeta2`). TF.js's own `setWeights`
+ * recomputes them as `pow(β, t + 1)`, which differs in the last bits from
+ * the product the optimizer accumulated step by step; the bias correction
+ * then differs and a resumed run drifts away from an uninterrupted one. So
+ * they are saved and put back as they were.
+ *
+ * @example
+ * ```ts
+ * import { ADAM_POWERS } from "./optimizers.ts";
+ * ADAM_POWERS; // ["accBeta1", "accBeta2"]
+ * ```
+ */
+export const ADAM_POWERS = ["accBeta1", "accBeta2"] as const;
+
+/** Adam's running powers, as TF.js keeps them (private fields). */
+type AdamPowers = Record<typeof ADAM_POWERS[number], tf.Variable>;
+
+/** The running powers of an Adam optimizer; null for other kinds. */
+function adamPowers(optimizer: tf.Optimizer): AdamPowers | null {
+  // Not `instanceof`: TF.js's Optimizer[Symbol.hasInstance] is duck-typed,
+  // so every optimizer is an `instanceof tf.AdamOptimizer`.
+  if (optimizer.getClassName() !== tf.AdamOptimizer.className) return null;
+  const powers = optimizer as unknown as Partial<AdamPowers>;
+  for (const name of ADAM_POWERS) {
+    if (!(powers[name] instanceof tf.Variable)) {
+      throw new Error(
+        `Adam optimizer: TF.js no longer keeps '${name}'; resume cannot be exact`,
+      );
+    }
+  }
+  return powers as AdamPowers;
+}
+
+/**
+ * Reads an optimizer's state (iteration count and per-variable slots, plus
+ * Adam's running powers {@linkcode ADAM_POWERS}) to the host, for a
+ * checkpoint. Every value is copied bit for bit.
  *
  * @param optimizer The optimizer.
  * @returns The state entries (empty before the first step).
@@ -105,15 +141,27 @@ export async function readOptimizerState(
   // getWeights() returns a fresh tensor for the iteration count only.
   const iter = weights.find((w) => w.name === "iter");
   iter?.tensor.dispose();
+  const powers = adamPowers(optimizer);
+  // Before the first step there is nothing to restore.
+  if (powers && out.length > 1) {
+    for (const name of ADAM_POWERS) {
+      const values = new Float32Array(await powers[name].data());
+      out.push({ name, shape: [], values });
+    }
+  }
   return out;
 }
 
 /**
  * Restores state read by {@linkcode readOptimizerState} into a new optimizer
- * of the same spec whose variables are registered in the same order.
+ * of the same spec whose variables are registered in the same order. Adam's
+ * running powers are put back as saved; state saved without them (older
+ * checkpoints) leaves TF.js's recomputed `pow(β, t + 1)`, which is close but
+ * not bit-exact.
  *
  * @param optimizer The optimizer to fill (fresh, same spec).
  * @param state The saved entries.
+ * @throws Error When Adam's running powers are saved for another kind.
  * @example
  * ```ts
  * import { createOptimizer, readOptimizerState, writeOptimizerState } from "./optimizers.ts";
@@ -126,12 +174,27 @@ export async function writeOptimizerState(
   optimizer: tf.Optimizer,
   state: OptimizerStateEntry[],
 ): Promise<void> {
-  if (state.length === 0) return;
-  const named = state.map((e) => ({
+  const isPower = (e: OptimizerStateEntry) =>
+    (ADAM_POWERS as readonly string[]).includes(e.name);
+  const slots = state.filter((e) => !isPower(e));
+  const saved = state.filter(isPower);
+  if (slots.length === 0) return;
+  const powers = adamPowers(optimizer);
+  if (saved.length > 0 && !powers) {
+    throw new Error(
+      "optimizer state holds Adam's running powers but the optimizer is not Adam",
+    );
+  }
+  const named = slots.map((e) => ({
     name: e.name,
     tensor: tf.tensor(e.values, e.shape, "float32"),
   }));
   // Slot values are copied into new variables by setWeights.
   await optimizer.setWeights(named);
   for (const n of named) n.tensor.dispose();
+  for (const entry of saved) {
+    const value = tf.scalar(entry.values[0], "float32");
+    powers![entry.name as typeof ADAM_POWERS[number]].assign(value);
+    value.dispose();
+  }
 }

@@ -75,5 +75,7 @@ export function evaluationSizes(
     kidSubsetSize: c.kidSubsetSize,
     isSplits: c.isSplits,
     gridSize: c.gridSize,
+    ...(c.nReal !== undefined ? { nReal: c.nReal } : {}),
+    ...(c.singularFid !== undefined ? { singularFid: c.singularFid } : {}),
   };
 }

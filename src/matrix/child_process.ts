@@ -1,6 +1,10 @@
 /**
  * Child processes of a parallel run: each runs a Deno program (the CLI) with
- * this process's permissions, and ends when this process ends.
+ * no more than this process's permissions — write access to exactly the
+ * paths it is given (each of which this process may write), and of the
+ * programs and native libraries this process may use only those a cell
+ * needs (`nvidia-smi` for device names, the native backends under
+ * `node_modules`) — and ends when this process ends.
  *
  * A child learns that its parent died because its stdin, a pipe whose only
  * writer is the parent, reaches end of file; it then exits at its next turn
@@ -11,6 +15,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 
 /** Set to `1` in the environment of every child process. */
 export const CHILD_ENV = "GANBENCH_JOB";
@@ -54,18 +59,18 @@ export interface ChildProcessOptions {
   args: string[];
   /** Paths it may read, where this process's reads are scoped. */
   readPaths: string[];
-  /** Paths it may write, where this process's writes are scoped. */
+  /** Paths it may write (exactly these; this process must be allowed to write each). */
   writePaths: string[];
 }
 
 /**
- * Runs a Deno program in a child process with this process's global
- * permissions (read and write scoped to the given paths where this
- * process's are scoped) and the project's `deno.json`. Its stdout is
- * dropped, its stderr passes through.
+ * Runs a Deno program in a child process with the permissions of
+ * {@linkcode childPermissionFlags} and the project's `deno.json`. Its
+ * stdout is dropped, its stderr passes through.
  *
  * @param options The program, its arguments and the paths it may use.
  * @returns The child's exit code.
+ * @throws Error When this process may not write one of `writePaths`.
  * @example
  * ```ts
  * import { runChildProcess } from "./child_process.ts";
@@ -86,7 +91,7 @@ export async function runChildProcess(
       "run",
       "--quiet",
       `--config=${fileURLToPath(config)}`,
-      ...permissionFlags(options.readPaths, options.writePaths),
+      ...childPermissionFlags(options.readPaths, options.writePaths),
       fileURLToPath(options.script),
       ...options.args,
     ],
@@ -100,22 +105,61 @@ export async function runChildProcess(
   return code;
 }
 
-/** This process's permissions as `deno run` flags (read/write scoped). */
-function permissionFlags(readPaths: string[], writePaths: string[]): string[] {
-  const flags: string[] = [];
-  for (
-    const [name, paths] of [["read", readPaths], ["write", writePaths]] as const
-  ) {
-    flags.push(
-      Deno.permissions.querySync({ name }).state === "granted"
-        ? `--allow-${name}`
-        : `--allow-${name}=${paths.join(",")}`,
-    );
-  }
-  for (const name of ["env", "sys", "ffi", "run", "net"] as const) {
-    if (Deno.permissions.querySync({ name }).state === "granted") {
-      flags.push(`--allow-${name}`);
+/** Programs a cell may run: device names come from `nvidia-smi`. */
+const CHILD_PROGRAMS = ["nvidia-smi"];
+
+/**
+ * The `deno run` permission flags of a child: reads as this process's
+ * (everything, or `readPaths`), writes to exactly `writePaths`, env, sys
+ * and net as granted here, `--allow-run` only for the programs a cell runs
+ * and `--allow-ffi` only for the project's `node_modules` (the optional
+ * native backends), each only where this process has it.
+ *
+ * @param readPaths Paths the child reads, where this process's reads are
+ *   scoped.
+ * @param writePaths Paths the child writes.
+ * @returns The flags.
+ * @throws Error One line naming the path when this process may not write
+ *   one of `writePaths` (a child never gets more than its parent).
+ * @example
+ * ```ts
+ * import { childPermissionFlags } from "./child_process.ts";
+ * const flags = childPermissionFlags(["."], ["results/quick/jobs/a"]);
+ * console.log(flags.join(" "));
+ * ```
+ */
+export function childPermissionFlags(
+  readPaths: readonly string[],
+  writePaths: readonly string[],
+): string[] {
+  const state = (desc: Deno.PermissionDescriptor) =>
+    Deno.permissions.querySync(desc).state === "granted";
+  for (const path of writePaths) {
+    if (!state({ name: "write", path })) {
+      throw new Error(
+        `${path}: this process may not write there, so its child process may not either`,
+      );
     }
   }
+  const flags = [
+    state({ name: "read" })
+      ? "--allow-read"
+      : `--allow-read=${readPaths.join(",")}`,
+    `--allow-write=${writePaths.join(",")}`,
+  ];
+  for (const name of ["env", "sys", "net"] as const) {
+    if (state({ name })) flags.push(`--allow-${name}`);
+  }
+  const programs = CHILD_PROGRAMS.filter((command) =>
+    state({ name: "run", command })
+  );
+  if (programs.length > 0) flags.push(`--allow-run=${programs.join(",")}`);
+  const libraries = [
+    fileURLToPath(new URL("../../node_modules", import.meta.url)),
+    resolve("node_modules"),
+  ].filter((path, i, all) =>
+    all.indexOf(path) === i && state({ name: "ffi", path })
+  );
+  if (libraries.length > 0) flags.push(`--allow-ffi=${libraries.join(",")}`);
   return flags;
 }

@@ -17,13 +17,29 @@
  * can be merged in as they arrive. Merging the same inputs again gives the
  * same files.
  *
+ * Shard directories are untrusted input (CI artifacts downloaded from
+ * elsewhere): every cell id read from their `manifest.json`, `metrics.csv`
+ * and `summary.csv` must be a cell id (the spec's id pattern: letters,
+ * digits, `_ . -`, so never `/`, `\`, `..`, an absolute path or empty), a
+ * cell's `grids/<cell>` must be a real directory inside its run (symbolic
+ * links are not followed), and every path removed or written is checked to
+ * lie inside the output directory first. A refusal is a
+ * {@linkcode MergeInputError} and comes before anything is written.
+ *
  * @module
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Cell } from "../spec/types.ts";
 import type { CellRecord, Manifest } from "../results/manifest.ts";
 import { readManifest, writeManifest } from "../results/manifest.ts";
 import { expandSpec } from "../spec/expand.ts";
+import { errorText } from "../util/errors.ts";
+import {
+  checkCellIds,
+  isGridDir,
+  isInside,
+  MergeInputError,
+} from "./merge_checks.ts";
 import type { CsvTable } from "../results/csv.ts";
 import { readCsv, writeCsvFile } from "../results/csv.ts";
 import { writeRunContactSheet } from "../results/contact_sheet.ts";
@@ -82,7 +98,7 @@ function checkColumns(
       a.some((c, i) => c !== table.columns[i])
     ) {
       const file = which === "metrics" ? METRICS_CSV : SUMMARY_CSV;
-      throw new Error(
+      throw new MergeInputError(
         `cannot merge: ${join(run.dir, file)} has other columns than ${
           join(first.dir, file)
         }`,
@@ -104,7 +120,7 @@ function checkSpecs(runs: readonly RunData[]): void {
   const first = runs[0];
   for (const run of runs.slice(1)) {
     if (run.manifest.specHash !== first.manifest.specHash) {
-      throw new Error(
+      throw new MergeInputError(
         `cannot merge: ${run.dir} was made with a different spec (hash ${
           run.manifest.specHash.slice(0, 12)
         }, spec ${run.manifest.spec.name}) than ${first.dir} (hash ${
@@ -174,8 +190,9 @@ function metricsRowsOf(run: RunData, id: string): string[][] {
  *
  * @param runs The inputs, in priority order.
  * @returns The merged manifest and tables, and each cell's source.
- * @throws Error One line when the spec hashes differ (naming both
- *   directories) or the CSV columns differ.
+ * @throws MergeInputError One line when the spec hashes differ (naming
+ *   both directories), the CSV columns differ, or a cell id read from an
+ *   input is not a cell id (naming the file and the id).
  * @example
  * ```ts
  * import type { Manifest } from "../results/manifest.ts";
@@ -186,7 +203,10 @@ function metricsRowsOf(run: RunData, id: string): string[][] {
  * ```
  */
 export function planMerge(runs: readonly RunData[]): MergePlan {
-  if (runs.length === 0) throw new Error("cannot merge: no run directories");
+  if (runs.length === 0) {
+    throw new MergeInputError("cannot merge: no run directories");
+  }
+  for (const run of runs) checkCellIds(run.dir, run.manifest, run);
   checkSpecs(runs);
   const first = runs[0];
   const metricsColumns = checkColumns(runs, "metrics");
@@ -237,14 +257,7 @@ export interface MergeResult {
   missing: string[];
 }
 
-async function isDir(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
+/** Copies a directory tree; links and special files are skipped. */
 async function copyDir(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
   for await (const entry of Deno.readDir(from)) {
@@ -261,16 +274,25 @@ function readTable(path: string): CsvTable | undefined {
   } catch {
     return undefined;
   }
-  return readCsv(path);
+  try {
+    return readCsv(path);
+  } catch (e) {
+    throw new MergeInputError(`cannot merge: ${errorText(e)}`);
+  }
 }
 
 /** Reads the run directories a merge takes (each must have a manifest). */
 async function readRuns(dirs: readonly string[]): Promise<RunData[]> {
   const runs: RunData[] = [];
   for (const dir of dirs) {
-    const manifest = await readManifest(dir);
+    let manifest: Manifest | undefined;
+    try {
+      manifest = await readManifest(dir);
+    } catch (e) {
+      throw new MergeInputError(`cannot merge: ${errorText(e)}`);
+    }
     if (!manifest) {
-      throw new Error(
+      throw new MergeInputError(
         `cannot merge: ${dir} has no ${MANIFEST_FILE} (not a run directory)`,
       );
     }
@@ -285,27 +307,57 @@ async function readRuns(dirs: readonly string[]): Promise<RunData[]> {
 }
 
 /**
- * Copies each cell's grids from its source run into `outDir` (replacing
- * what was there).
- *
- * @returns Whether any cell has grids.
+ * The grid directories to copy, `[from, to]` per cell with grids, each
+ * checked before anything is written: `from` a real directory inside its
+ * run's `grids/`, `to` inside `outDir`'s `grids/`.
  */
-async function copyGrids(
+async function gridCopies(
   plan: MergePlan,
   dirs: readonly string[],
   outDir: string,
-): Promise<boolean> {
-  let anyGrid = false;
+): Promise<[string, string][]> {
+  const copies: [string, string][] = [];
   for (const [id, src] of Object.entries(plan.sources)) {
     const from = gridsDir(dirs[src], id);
     const to = gridsDir(outDir, id);
-    if (!(await isDir(from))) continue;
-    anyGrid = true;
+    // planMerge checked the ids; this guards the paths themselves.
+    if (
+      !isInside(gridsDir(dirs[src]), from) || !isInside(gridsDir(outDir), to)
+    ) {
+      throw new MergeInputError(
+        `cannot merge: cell id ${JSON.stringify(id)} leaves grids/`,
+      );
+    }
+    if (await isGridDir(dirs[src], from)) copies.push([from, to]);
+  }
+  return copies;
+}
+
+/**
+ * Copies each cell's grids from its source run into `outDir` (replacing
+ * what was there), checking again that each removed or written path lies
+ * inside `outDir/grids/`, itself a real directory (not a link).
+ */
+async function copyGrids(
+  copies: readonly [string, string][],
+  outDir: string,
+): Promise<void> {
+  if (copies.length === 0) return;
+  const grids = gridsDir(outDir);
+  await Deno.mkdir(grids, { recursive: true });
+  if ((await Deno.lstat(grids)).isSymlink) {
+    throw new MergeInputError(
+      `cannot merge: ${grids}: a symbolic link (the merge writes only inside ${outDir})`,
+    );
+  }
+  for (const [from, to] of copies) {
     if (resolve(from) === resolve(to)) continue;
+    if (dirname(resolve(to)) !== resolve(grids)) {
+      throw new Error(`merge: refusing to touch ${to}: outside ${grids}`);
+    }
     await Deno.remove(to, { recursive: true }).catch(() => {});
     await copyDir(from, to);
   }
-  return anyGrid;
 }
 
 /**
@@ -316,8 +368,10 @@ async function copyGrids(
  * @param dirs The shard directories, in priority order.
  * @param outDir The output directory (created; may be one of `dirs`).
  * @returns What was merged.
- * @throws Error One line when an input has no manifest, the spec hashes
- *   differ, or the CSV columns differ; nothing is written then.
+ * @throws MergeInputError One line when an input has no (valid) manifest,
+ *   the spec hashes differ, the CSV columns differ, a cell id read from an
+ *   input is not a cell id, or a grid directory is not a real directory of
+ *   its run; nothing is written then.
  * @example
  * ```ts ignore
  * import { mergeRuns } from "./merge.ts";
@@ -334,17 +388,21 @@ export async function mergeRuns(
   for (const d of dirs) {
     if (!inputs.some((x) => resolve(x) === resolve(d))) inputs.push(d);
   }
-  if (inputs.length === 0) throw new Error("cannot merge: no run directories");
-  if (
-    !inputs.some((d) => resolve(d) === out) &&
-    (await readManifest(outDir)) !== undefined
-  ) {
-    inputs.push(outDir);
+  if (inputs.length === 0) {
+    throw new MergeInputError("cannot merge: no run directories");
+  }
+  if (!inputs.some((d) => resolve(d) === out)) {
+    const own = await readManifest(outDir).catch((e) => {
+      throw new MergeInputError(`cannot merge: ${errorText(e)}`);
+    });
+    if (own !== undefined) inputs.push(outDir);
   }
   const plan = planMerge(await readRuns(inputs));
+  const copies = await gridCopies(plan, inputs, outDir);
 
   await Deno.mkdir(outDir, { recursive: true });
-  const anyGrid = await copyGrids(plan, inputs, outDir);
+  await copyGrids(copies, outDir);
+  const anyGrid = copies.length > 0;
   if (plan.metrics) {
     writeCsvFile(
       metricsCsvPath(outDir),

@@ -4,14 +4,23 @@
  * and running every cell in a child process of its own (a one-cell shard
  * into `<out>/jobs/<cell>/`, see `jobs.ts`) before merging their results.
  *
+ * Before any child starts, the results directory is locked and checked as
+ * a one-process run checks it (same spec, valid manifest, files that agree
+ * with it, no results without a manifest), and so is every cell's
+ * `jobs/<cell>/`; the directory is claimed with a manifest of this spec, and
+ * cells already ended there (by any earlier run) are skipped.
+ *
  * @module
  */
-import type { Cell } from "../spec/types.ts";
+import type { Cell, MatrixSpec } from "../spec/types.ts";
 import type { BackendChoice } from "../backend/mod.ts";
 import { backendAvailability } from "../backend/mod.ts";
 import type { Manifest } from "../results/manifest.ts";
 import { readManifest } from "../results/manifest.ts";
+import { jobsDir } from "../results/layout.ts";
+import { acquireRunLock } from "../results/lock.ts";
 import type { MergeResult } from "./merge.ts";
+import { checkRunDirectory, openRunManifest } from "./run_manifest.ts";
 import { runJobs } from "./jobs.ts";
 import type { CellSummary } from "./run_cell.ts";
 import type { Row } from "./cell_rows.ts";
@@ -63,6 +72,8 @@ export async function processPlan(
 
 /** Options of {@linkcode runInProcesses}. */
 export interface ParallelRunOptions {
+  /** The matrix spec after command-line overrides. */
+  spec: MatrixSpec;
   /** Every cell of the matrix, in matrix order (not sharded). */
   cells: Cell[];
   /** The results directory. */
@@ -78,7 +89,7 @@ export interface ParallelRunOptions {
   childArgs: (index: number, count: number, dir: string) => string[];
   /** Further paths the children read (spec, data, evaluator files). */
   readPaths?: string[];
-  /** The cache directory the children write. */
+  /** The cache directory the children write (when this process may). */
   cacheDir: string;
   /** Console lines (default `console.error`). */
   log?: (line: string) => void;
@@ -95,17 +106,24 @@ export interface ParallelRunResult {
 }
 
 /**
- * Runs every cell in a child process of its own, at most `jobs` at once
- * and longest first, then merges their results into `outDir`.
+ * Runs every cell not yet ended in `outDir` in a child process of its own,
+ * at most `jobs` at once and longest first, then merges their results into
+ * `outDir`. Each child may write only its `jobs/<cell>/` and the cache.
  *
- * @param options The cells, results directory, parallelism and program.
+ * @param options The spec, cells, results directory, parallelism and
+ *   program.
  * @returns The cells' summaries, the merge and the failed processes.
+ * @throws Error Before any child starts, as `runMatrix` does for its
+ *   directory: another process holds `outDir`, or `outDir` or a cell's
+ *   `jobs/<cell>/` holds another spec, an invalid manifest, damaged files
+ *   or results without a manifest.
  * @example
  * ```ts
- * import type { Cell } from "../spec/types.ts";
+ * import type { Cell, MatrixSpec } from "../spec/types.ts";
  * import { runInProcesses } from "./parallel_run.ts";
- * declare const cells: Cell[];
+ * declare const spec: MatrixSpec, cells: Cell[];
  * const { failed } = await runInProcesses({
+ *   spec,
  *   cells,
  *   outDir: "results/quick",
  *   jobs: 2,
@@ -118,7 +136,42 @@ export interface ParallelRunResult {
 export async function runInProcesses(
   options: ParallelRunOptions,
 ): Promise<ParallelRunResult> {
-  const { cells, outDir } = options;
+  const lock = acquireRunLock(options.outDir);
+  try {
+    return await runLocked(options);
+  } finally {
+    lock.release();
+  }
+}
+
+/** {@linkcode runInProcesses} once the directory's lock is held. */
+async function runLocked(
+  options: ParallelRunOptions,
+): Promise<ParallelRunResult> {
+  const { spec, cells, outDir } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const existing = await checkRunDirectory(outDir, spec);
+  const ended = new Set(
+    cells.filter((c) => {
+      const status = existing?.cells[c.id]?.status;
+      return status !== undefined && status !== "running";
+    }).map((c) => c.id),
+  );
+  // Every cell's own directory, too: the merge reads each one it finds.
+  for (const cell of cells) {
+    await checkRunDirectory(jobsDir(outDir, cell.id), spec);
+  }
+  if (ended.size === cells.length) {
+    for (const cell of cells) log(`${cell.id}: ${endedLine(existing, cell)}`);
+    return {
+      summaries: summariesOf(existing, cells),
+      merged: { outDir, inputs: [], counts: countsOf(existing), missing: [] },
+      failed: [],
+    };
+  }
+  // Claimed before any child writes under it, so that it is never a
+  // directory of results without a manifest.
+  await openRunManifest(outDir, spec, undefined);
   const readPaths = [
     ".",
     "/usr/share/datasets",
@@ -126,21 +179,48 @@ export async function runInProcesses(
     outDir,
     ...(options.readPaths ?? []),
   ];
+  // A cache this process may not write is one its children may not either.
+  const cacheWrite = Deno.permissions.querySync({
+      name: "write",
+      path: options.cacheDir,
+    }).state === "granted"
+    ? [options.cacheDir]
+    : [];
   const { merged, failed } = await runJobs({
     cells,
     outDir,
     jobs: options.jobs,
-    log: options.log,
-    runShard: (index, count, dir) =>
-      runChildProcess({
+    log,
+    runShard: (index, count, dir) => {
+      const cell = cells[index - 1];
+      if (ended.has(cell.id)) {
+        log(`${cell.id}: ${endedLine(existing, cell)}`);
+        return Promise.resolve(0);
+      }
+      return runChildProcess({
         script: options.script,
         args: options.childArgs(index, count, dir),
         readPaths,
-        writePaths: [outDir, options.cacheDir],
-      }),
+        writePaths: [dir, ...cacheWrite],
+      });
+    },
   });
   const summaries = summariesOf(await readManifest(outDir), cells);
   return { summaries, merged, failed };
+}
+
+/** The line of a cell skipped because it ended in an earlier run. */
+function endedLine(manifest: Manifest | undefined, cell: Cell): string {
+  return `${manifest?.cells[cell.id]?.status} in an earlier run, skipped`;
+}
+
+/** Cells by status in a manifest. */
+function countsOf(manifest: Manifest | undefined): MergeResult["counts"] {
+  const counts = { finished: 0, diverged: 0, running: 0 };
+  for (const record of Object.values(manifest?.cells ?? {})) {
+    counts[record.status]++;
+  }
+  return counts;
 }
 
 /** A summary per cell the manifest holds (its last step when unfinished). */

@@ -172,6 +172,7 @@ async function evaluate(
     generator: at.generator,
     sampleGenerator: at.sampleGenerator,
     discriminator: at.discriminator,
+    batchSize: cell.config.batchSize,
     trainShape: at.trainShape,
     conditional,
     loss: cell.loss as ModelsAtStep["loss"],

@@ -1,10 +1,13 @@
 /**
  * The manifest of a run being written: a new one (with the versions and git
  * commit it was made with) or the existing one of a run to resume, which
- * must have been made from the same spec.
+ * must have been made from the same spec and whose files must hold what it
+ * says was written. A directory with results but no manifest is never
+ * adopted.
  *
  * @module
  */
+import { InputError } from "../util/errors.ts";
 import * as tf from "@tensorflow/tfjs-core";
 import type { MatrixSpec } from "../spec/types.ts";
 import { specHash } from "../spec/hash.ts";
@@ -14,7 +17,58 @@ import {
   readManifest,
   writeManifest,
 } from "../results/manifest.ts";
+import { checkRunFiles, resultsWithoutManifest } from "../results/integrity.ts";
 import { VERSION } from "../util/version.ts";
+
+/**
+ * Checks a results directory before a run writes to it, without writing:
+ * its manifest (if any) must be valid and of `spec`, and its files must
+ * agree with it; results files without a manifest are refused.
+ *
+ * @param outDir The results directory (may be missing).
+ * @param spec The run's spec (after overrides).
+ * @returns The existing manifest, or `undefined` for a new directory.
+ * @throws Error One line when the manifest is invalid or of another spec,
+ *   when `metrics.csv` / `summary.csv` lost rows, or when there are results
+ *   but no manifest.
+ * @example
+ * ```ts
+ * import type { MatrixSpec } from "../spec/types.ts";
+ * import { checkRunDirectory } from "./run_manifest.ts";
+ * declare const spec: MatrixSpec;
+ * const existing = await checkRunDirectory("results/quick", spec);
+ * console.log(existing ? "resuming" : "new run");
+ * ```
+ */
+export async function checkRunDirectory(
+  outDir: string,
+  spec: MatrixSpec,
+): Promise<Manifest | undefined> {
+  const existing = await readManifest(outDir);
+  if (!existing) {
+    const found = resultsWithoutManifest(outDir);
+    if (found.length > 0) {
+      throw new InputError(
+        `${outDir} holds results (${
+          found.join(", ")
+        }) but no manifest.json, so the spec they were made with is unknown: write to another directory, or remove ${outDir}`,
+      );
+    }
+    return undefined;
+  }
+  const hash = specHash(spec);
+  if (existing.specHash !== hash) {
+    throw new InputError(
+      `${outDir} holds a run of a different spec (${existing.spec.name}, hash ${
+        existing.specHash.slice(0, 12)
+      } ≠ ${
+        hash.slice(0, 12)
+      }): write to another directory, or delete ${outDir} to start fresh`,
+    );
+  }
+  checkRunFiles(outDir, existing);
+  return existing;
+}
 
 /**
  * The manifest of `outDir`: the existing one when it holds a run of the
@@ -24,8 +78,7 @@ import { VERSION } from "../util/version.ts";
  * @param spec The run's spec (after overrides).
  * @param shard Which shard this run is, when sharded.
  * @returns The manifest.
- * @throws Error when `outDir` holds a run of a different spec (naming both
- *   hashes).
+ * @throws Error as {@linkcode checkRunDirectory} does.
  * @example
  * ```ts
  * import type { MatrixSpec } from "../spec/types.ts";
@@ -40,20 +93,8 @@ export async function openRunManifest(
   spec: MatrixSpec,
   shard: { index: number; count: number } | undefined,
 ): Promise<Manifest> {
-  const existing = await readManifest(outDir);
-  if (existing) {
-    const hash = specHash(spec);
-    if (existing.specHash !== hash) {
-      throw new Error(
-        `${outDir} holds a run of a different spec (${existing.spec.name}, hash ${
-          existing.specHash.slice(0, 12)
-        } ≠ ${
-          hash.slice(0, 12)
-        }): write to another directory, or delete ${outDir} to start fresh`,
-      );
-    }
-    return existing;
-  }
+  const existing = await checkRunDirectory(outDir, spec);
+  if (existing) return existing;
   const manifest = newManifest(spec);
   Object.assign(manifest, {
     ganbench: VERSION,

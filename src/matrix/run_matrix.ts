@@ -7,7 +7,9 @@
  * Runs resume: finished cells are skipped and an interrupted cell restarts
  * from its last checkpoint, with the rows it wrote after that checkpoint
  * removed first, so a killed run never leaves duplicated rows. A directory
- * made with a different spec is refused.
+ * made with a different spec, results without a manifest and a
+ * `metrics.csv` that lost rows are refused before anything runs, and the
+ * directory's lock (`run.lock`) keeps a second process out while it runs.
  *
  * @module
  */
@@ -17,6 +19,7 @@ import { ProgressReporter } from "../train/progress.ts";
 import { writeManifest } from "../results/manifest.ts";
 import { writeRunContactSheet } from "../results/contact_sheet.ts";
 import { checkpointsDir } from "../results/layout.ts";
+import { acquireRunLock } from "../results/lock.ts";
 import type { Row } from "./cell_rows.ts";
 import { writeSummaryCsv } from "./cell_rows.ts";
 import { memorySnapshot } from "./memory.ts";
@@ -42,6 +45,8 @@ export interface RunOptions {
   dataDir?: string;
   /** Cache directory (checksums, decoded data, real features). */
   cacheDir?: string;
+  /** The Inception weight file, or `formula` (see `RunResourcesOptions`). */
+  inceptionWeights?: string;
   /** Progress output (default: a reporter on stderr). */
   progress?: ProgressReporter;
   /** Console lines (default `console.log`). */
@@ -54,7 +59,9 @@ export interface RunOptions {
  *
  * @param options The spec, cells, output directory and backend.
  * @returns One summary per cell of `options.cells`.
- * @throws Error before anything runs when `outDir` holds a different spec.
+ * @throws Error before anything runs when another process holds `outDir`,
+ *   or it holds a different spec, results without a manifest or damaged
+ *   files (see `checkRunDirectory`).
  * @example
  * ```ts
  * import type { BackendInfo } from "../backend/types.ts";
@@ -72,15 +79,26 @@ export interface RunOptions {
  * ```
  */
 export async function runMatrix(options: RunOptions): Promise<CellSummary[]> {
+  const lock = acquireRunLock(options.outDir);
+  try {
+    return await runLocked(options);
+  } finally {
+    lock.release();
+  }
+}
+
+/** {@linkcode runMatrix} once the directory's lock is held. */
+async function runLocked(options: RunOptions): Promise<CellSummary[]> {
   const { spec, cells, outDir, backend } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const progress = options.progress ?? new ProgressReporter();
-  await Deno.mkdir(checkpointsDir(outDir), { recursive: true });
   const manifest = await openRunManifest(outDir, spec, options.shard);
+  await Deno.mkdir(checkpointsDir(outDir), { recursive: true });
   const resources = new RunResources({
     manifest,
     dataDir: options.dataDir,
     cacheDir: options.cacheDir,
+    inceptionWeights: options.inceptionWeights,
     log,
   });
   const summaries: CellSummary[] = [];

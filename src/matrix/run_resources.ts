@@ -19,6 +19,13 @@ import {
 import { EvaluationSuite } from "../evaluation/suite.ts";
 import { evaluationSizes } from "./cell_settings.ts";
 import { externalEvaluator } from "./external_evaluator.ts";
+import {
+  FORMULA_WEIGHTS,
+  INCEPTION_SETTINGS,
+  isInceptionSetting,
+  loadInceptionEvaluator,
+} from "../metrics/evaluators/inception/load.ts";
+import { findInceptionWeights } from "../metrics/evaluators/inception/weights_file.ts";
 
 /** Options of {@linkcode RunResources}. */
 export interface RunResourcesOptions {
@@ -28,6 +35,11 @@ export interface RunResourcesOptions {
   dataDir?: string;
   /** Cache directory (checksums, decoded data, real features). */
   cacheDir?: string;
+  /**
+   * The Inception weight file, or `formula` (test weights); default: the
+   * `GANBENCH_INCEPTION_WEIGHTS` file, else the cached or downloaded one.
+   */
+  inceptionWeights?: string;
   /** Console lines. */
   log: (line: string) => void;
 }
@@ -127,11 +139,16 @@ export class RunResources {
   ): Promise<Evaluator> {
     let evaluator = this.#evaluators.get(key);
     if (!evaluator) {
-      evaluator = await loadEvaluator(
-        cell.config.evaluator === "default"
-          ? dataset.id
-          : await externalEvaluator(cell.config.evaluator),
-      );
+      const setting = cell.config.evaluator;
+      evaluator = setting === "default"
+        ? await loadEvaluator(dataset.id)
+        : isInceptionSetting(setting)
+        ? await loadInceptionEvaluator({
+          convention: INCEPTION_SETTINGS[setting],
+          path: this.#options.inceptionWeights,
+          cacheDir: this.#options.cacheDir,
+        })
+        : await loadEvaluator(await externalEvaluator(setting));
       this.#evaluators.set(key, evaluator);
       const { manifest } = this.#options;
       manifest.evaluators = {
@@ -150,25 +167,79 @@ export class RunResources {
 }
 
 /**
- * Checks that the shipped evaluator of every data set whose cells use the
- * default evaluator is there, so that a missing one is reported before
- * anything trains.
+ * Checks, before anything trains, that every evaluator the cells name can be
+ * loaded: the shipped evaluator of each data set whose cells use the
+ * default, each external evaluator file (it parses and its model exists),
+ * and the Inception weight file when a cell uses `inception` or
+ * `inception-tf1` (downloading and verifying it once, here, rather than in
+ * every cell or child process).
  *
  * @param cells The cells of the run.
- * @throws Error naming the data set when its evaluator is missing.
+ * @param inceptionWeights The Inception weight file (see
+ *   {@linkcode RunResourcesOptions.inceptionWeights}).
+ * @param cacheDir The cache directory.
+ * @throws Error naming the data set when its evaluator is missing, or saying
+ *   where to put the Inception weight file.
  * @example
  * ```ts
  * import type { Cell } from "../spec/types.ts";
- * import { checkDefaultEvaluators } from "./run_resources.ts";
+ * import { checkEvaluators } from "./run_resources.ts";
  * declare const cells: Cell[];
- * await checkDefaultEvaluators(cells);
+ * await checkEvaluators(cells);
  * ```
  */
-export async function checkDefaultEvaluators(
+export async function checkEvaluators(
   cells: readonly Cell[],
+  inceptionWeights?: string,
+  cacheDir?: string,
 ): Promise<void> {
   const datasets = new Set(
     cells.filter((c) => c.config.evaluator === "default").map((c) => c.dataset),
   );
   for (const dataset of datasets) await readEvaluatorManifest(dataset);
+  // External evaluators: the spec file parses and names a model that exists.
+  const external = new Set(
+    cells.map((c) => c.config.evaluator).filter((e) =>
+      e !== "default" && !isInceptionSetting(e)
+    ),
+  );
+  for (const file of external) {
+    const spec = await externalEvaluator(file);
+    try {
+      await Deno.stat(spec.path);
+    } catch {
+      throw new Error(`evaluator ${file}: model ${spec.path} not found`);
+    }
+  }
+  const inception = cells.some((c) => isInceptionSetting(c.config.evaluator));
+  if (inception && inceptionWeights !== FORMULA_WEIGHTS) {
+    await findInceptionWeights({ path: inceptionWeights, cacheDir });
+  }
+}
+
+/**
+ * Loads (and so verifies) the data set of every cell once, so that a
+ * missing, truncated or altered data file is reported before anything is
+ * written rather than when its first cell starts.
+ *
+ * @param cells The cells of the run.
+ * @param dataDir Directory with the official data files, if given.
+ * @param cacheDir The cache directory.
+ * @throws Error naming the file and what is wrong with it.
+ * @example
+ * ```ts
+ * import type { Cell } from "../spec/types.ts";
+ * import { checkDatasets } from "./run_resources.ts";
+ * declare const cells: Cell[];
+ * await checkDatasets(cells);
+ * ```
+ */
+export async function checkDatasets(
+  cells: readonly Cell[],
+  dataDir?: string,
+  cacheDir?: string,
+): Promise<void> {
+  for (const id of new Set(cells.map((c) => c.dataset))) {
+    await loadDataset(id, { dataDir, cacheDir });
+  }
 }

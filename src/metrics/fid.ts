@@ -1,14 +1,20 @@
 /**
  * Fréchet Inception Distance (Heusel et al. 2017) in float64 on the CPU.
  *
+ * The O(N·d²) covariance and the O(d³) trace term run in WebAssembly
+ * kernels (`_wasm_f64.ts`: 128-bit SIMD without fused multiply-add), so the
+ * same features give the same doubles on every machine and backend; the
+ * covariance rows may be shared among Web Workers without changing them.
+ * FID refuses sets with N ≤ d (singular covariance) unless asked not to.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
 import {
-  cholesky,
   dotProducts,
-  meanAndCovariance,
+  meanAndCovarianceParallel,
   symmetricEigen,
+  traceSqrtProduct,
 } from "./_linalg.ts";
 
 /** Mean and covariance of a feature set, as cached by the trainer. */
@@ -23,13 +29,27 @@ export interface FeatureStats {
   d: number;
 }
 
+/** Options of {@linkcode featureStats}. */
+export interface FeatureStatsOptions {
+  /**
+   * Threads for the covariance (this one plus Web Workers, which need read
+   * access to this module's folder; without it, one thread). Default: up to
+   * 4 (the machine's cores) when N·d² ≥ 10⁹, else 1. Any count gives the
+   * same doubles.
+   */
+  threads?: number;
+}
+
 /**
  * Mean and unbiased (N−1) covariance of a feature matrix, accumulated in
- * float64 on the CPU (the features are downloaded once).
+ * float64 on the CPU (the features are downloaded once). Every covariance
+ * entry is the sum of its N products in sample order.
  *
  * @param features `[N, d]` tensor (rows = samples) or row-major values with
  *   an explicit shape; N ≥ 2. Not disposed.
+ * @param options Thread count (default: automatic).
  * @returns The statistics, reusable with {@linkcode fidFromStats}.
+ * @throws {Error} When the shape is not 2-D, N < 2 or a value is not finite.
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
@@ -46,6 +66,7 @@ export interface FeatureStats {
  */
 export async function featureStats(
   features: tf.Tensor2D | { values: ArrayLike<number>; n: number; d: number },
+  options: FeatureStatsOptions = {},
 ): Promise<FeatureStats> {
   let values: ArrayLike<number>;
   let n: number;
@@ -80,7 +101,15 @@ export async function featureStats(
       );
     }
   }
-  const { mu, sigma } = meanAndCovariance(values, n, d);
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  const threads = options.threads ??
+    (n * d * d >= 1e9 ? Math.max(1, Math.min(4, cores)) : 1);
+  const { mu, sigma } = await meanAndCovarianceParallel(
+    values,
+    n,
+    d,
+    Math.max(1, Math.floor(threads)),
+  );
   return { mu, sigma, n, d };
 }
 
@@ -88,13 +117,43 @@ export async function featureStats(
 export interface FidOptions {
   /**
    * How Σ₁^½ enters the trace term (all give the same number up to
-   * rounding): `"eigen"` uses Σ₁ = V Λ Vᵀ (Λ clamped at 0); `"cholesky"`
-   * uses Σ₁ = L Lᵀ, whose Lᵀ Σ₂ L is orthogonally similar to
-   * Σ₁^½ Σ₂ Σ₁^½ (≈ 5× faster at d = 2048, needs Σ₁ positive definite up to
-   * exactly-zero-variance features); `"auto"` (default) tries Cholesky and
-   * falls back to the eigendecomposition when Σ₁ is not positive definite.
+   * rounding): `"eigen"` uses Σ₁ = V Λ Vᵀ (Λ clamped at 0, plain
+   * JavaScript, slow for large d); `"cholesky"` uses Σ₁ = L Lᵀ, whose
+   * Lᵀ Σ₂ L is orthogonally similar to Σ₁^½ Σ₂ Σ₁^½ (blocked WebAssembly
+   * kernels, needs Σ₁ positive definite up to exactly-zero-variance
+   * features); `"auto"` (default) tries Cholesky and falls back to the
+   * eigendecomposition when Σ₁ is not positive definite.
    */
   method?: "auto" | "eigen" | "cholesky";
+  /**
+   * Compute FID even when a set has N ≤ d samples (its covariance is then
+   * singular and the value inflated, not comparable with full-rank ones):
+   * one warning line goes to stderr instead of an error. Default false.
+   */
+  allowSingular?: boolean;
+}
+
+/**
+ * Refuses (or, with `allowSingular`, warns about) statistics from N ≤ d
+ * samples, whose covariance has rank ≤ N − 1 < d.
+ */
+function checkRank(
+  a: FeatureStats,
+  b: FeatureStats,
+  allowSingular: boolean,
+): void {
+  const sets = [["first", a.n], ["second", b.n]] as const;
+  const bad = sets.filter(([, n]) => n <= a.d);
+  if (bad.length === 0) return;
+  const what = bad.map(([set, n]) => `N = ${n} (${set} set)`).join(" and ");
+  const msg =
+    `${what} ≤ feature dimension d = ${a.d}: the covariance is singular and FID is inflated`;
+  if (!allowSingular) {
+    throw new Error(
+      `fid: ${msg}; use more than d samples per set, or allowSingular to compute it anyway`,
+    );
+  }
+  console.warn(`fid: WARNING: ${msg} (not comparable with N > d values)`);
 }
 
 /** Symmetrises in place (average of the two triangles). */
@@ -115,25 +174,6 @@ function traceSqrtSymmetric(m: Float64Array, r: number): number {
   let tr = 0;
   for (let i = 0; i < r; i++) if (mu[i] > 0) tr += Math.sqrt(mu[i]);
   return tr;
-}
-
-/**
- * Tr((Σ₁^½ Σ₂ Σ₁^½)^½) with Σ₁ = L Lᵀ: Lᵀ Σ₂ L = Qᵀ (Σ₁^½ Σ₂ Σ₁^½) Q with
- * Q = Σ₁^-½ L orthogonal, so the eigenvalues are the same. Null when Σ₁ is
- * not positive definite.
- */
-function traceSqrtProductCholesky(
-  sigma1: Float64Array,
-  sigma2: Float64Array,
-  d: number,
-): number | null {
-  const l = cholesky(sigma1, d);
-  if (l === null) return null;
-  // T = Σ₂ L column-major: t[j*d + i] = l_j · Σ₂ row i (l_j zero before j).
-  const t = dotProducts(l, d, sigma2, d, d, false, true);
-  // M = Lᵀ T (symmetric): m[i*d + j] = l_i · t_j (l_i zero before i).
-  const m = dotProducts(l, d, t, d, d, true, true);
-  return traceSqrtSymmetric(m, d);
 }
 
 /**
@@ -177,8 +217,12 @@ function traceSqrtProductEigen(
  *
  * @param a Statistics of the first set (e.g. cached real test features).
  * @param b Statistics of the second set.
- * @param options How to compute the trace term (default: automatic).
+ * @param options How to compute the trace term (default: automatic) and
+ *   whether N ≤ d is allowed (default: refused).
  * @returns The Fréchet distance (≥ 0 up to rounding).
+ * @throws {Error} When the dimensions differ or are inconsistent, when a
+ *   set has N ≤ d without `allowSingular`, or when `method: "cholesky"`
+ *   meets a first covariance that is not positive definite.
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
@@ -216,6 +260,7 @@ export function fidFromStats(
       `fid: second statistics are inconsistent with d = ${d}`,
     );
   }
+  checkRank(a, b, options.allowSingular ?? false);
   let meanTerm = 0;
   let trace = 0;
   for (let i = 0; i < d; i++) {
@@ -225,7 +270,7 @@ export function fidFromStats(
   }
   let cross: number | null = null;
   if (method !== "eigen") {
-    cross = traceSqrtProductCholesky(a.sigma, b.sigma, d);
+    cross = traceSqrtProduct(a.sigma, b.sigma, d);
     if (cross === null && method === "cholesky") {
       throw new Error(
         "fid: method 'cholesky' needs a positive definite first covariance; use 'auto' or 'eigen'",
@@ -242,7 +287,11 @@ export function fidFromStats(
  *
  * @param featuresA `[N₁, d]` features of the first set (not disposed).
  * @param featuresB `[N₂, d]` features of the second set (not disposed).
+ * @param options As for {@linkcode fidFromStats}: N ≤ d is refused unless
+ *   `allowSingular`.
  * @returns The Fréchet distance.
+ * @throws {Error} When the shapes differ or are not 2-D, or N ≤ d without
+ *   `allowSingular`.
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs-core";
@@ -259,6 +308,7 @@ export function fidFromStats(
 export async function fid(
   featuresA: tf.Tensor2D,
   featuresB: tf.Tensor2D,
+  options: FidOptions = {},
 ): Promise<number> {
   if (featuresA.rank !== 2 || featuresB.rank !== 2) {
     throw new Error(
@@ -273,5 +323,6 @@ export async function fid(
   return fidFromStats(
     await featureStats(featuresA),
     await featureStats(featuresB),
+    options,
   );
 }

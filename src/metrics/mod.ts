@@ -1,7 +1,8 @@
 /**
  * GAN metrics of ganbench (docs/metrics.md): FID, Inception Score, KID, PSNR,
- * SSIM, nearest-neighbour fidelity, SSIM diversity and the discriminator
- * equilibrium statistics. Images are in [0, 1] (see {@linkcode toUnitRange}).
+ * SSIM, nearest-neighbour PSNR/SSIM, memorisation (nearest-train distances
+ * and copy rate), SSIM diversity, mode coverage and label
+ * accuracy, and the discriminator equilibrium statistics. Images are in [0, 1] (see {@linkcode toUnitRange}).
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@
 export {
   type FeatureStats,
   featureStats,
+  type FeatureStatsOptions,
   fid,
   fidFromStats,
   type FidOptions,
@@ -34,7 +36,14 @@ export {
   type MeanStd,
   meanStd,
 } from "./inception_score.ts";
-export { kid, type KidOptions, kidSubsets } from "./kid.ts";
+export {
+  kid,
+  type KidOptions,
+  type KidReference,
+  kidReference,
+  type KidResult,
+  kidSubsets,
+} from "./kid.ts";
 export { psnr, type PsnrOptions } from "./psnr.ts";
 export { ssim, type SsimOptions } from "./ssim.ts";
 export {
@@ -51,8 +60,32 @@ export {
   psnrSsimNearest,
 } from "./nearest.ts";
 export {
+  copyRate,
+  type NearestDistanceOptions,
+  type NearestDistances,
+  nearestDistances,
+  type PoolSource,
+  quantile,
+} from "./nearest_train.ts";
+export {
   diversityPairs,
   ssimDiversity,
   type SsimDiversityOptions,
 } from "./ssim_diversity.ts";
 export { toUnitRange } from "./range.ts";
+export {
+  classCounts,
+  labelAccuracy,
+  type ModeCoverage,
+  modeCoverage,
+  type ModeCoverageOptions,
+  predictedClasses,
+} from "./mode_coverage.ts";
+export {
+  type FeatureInput,
+  type Prdc,
+  prdc,
+  type PrdcOptions,
+  type PrdcReal,
+  prdcReal,
+} from "./prdc.ts";

@@ -1,6 +1,7 @@
 /**
- * Nearest neighbours in pixel space and the fidelity metrics psnr_nn /
- * ssim_nn.
+ * Nearest neighbours in pixel space and psnr_nn / ssim_nn: pixel closeness
+ * of fakes to a train subset (not a quality or memorisation measure; see
+ * nearest_train.ts for the memorisation test).
  *
  * @module
  */

@@ -27,10 +27,12 @@ import type { Manifest } from "../results/manifest.ts";
 import { readManifest } from "../results/manifest.ts";
 import { expandSpec } from "../spec/expand.ts";
 import type { CellConfig } from "../spec/types.ts";
-import { csvRecords, readCsv } from "../results/csv.ts";
+import { csvRecords, parseCsv } from "../results/csv.ts";
+import { checkRunFiles } from "../results/integrity.ts";
 import { metricsCsvPath, summaryCsvPath } from "../results/layout.ts";
 import { mean, std } from "./stats.ts";
 import { ReportInputError } from "./errors.ts";
+import { checkEndedCellsHaveRows, checkWholeLines } from "./input_checks.ts";
 import { errorText } from "../util/errors.ts";
 
 /** A results directory as read by {@linkcode loadRun}. */
@@ -121,24 +123,33 @@ export async function loadRun(dir: string): Promise<RunData> {
       `${dir}: not a results directory (no manifest.json)`,
     );
   }
+  await asInputError(() => checkRunFiles(dir, manifest));
   const summaryPath = summaryCsvPath(dir);
+  let text: string;
   try {
-    await Deno.stat(summaryPath);
-  } catch {
-    throw new ReportInputError(
-      `${dir}: not a results directory (no summary.csv)`,
-    );
+    text = await Deno.readTextFile(summaryPath);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ReportInputError(
+        `${dir}: not a results directory (no summary.csv)`,
+      );
+    }
+    throw new ReportInputError(`${summaryPath}: cannot read (${errorText(e)})`);
   }
-  const table = await asInputError(() => readCsv(summaryPath));
+  // summary.csv is rewritten whole: a cut-off row or a lost one is damage.
+  checkWholeLines(summaryPath, text);
+  const table = await asInputError(() => parseCsv(text, summaryPath));
   for (const column of ["cell", "dataset", "variant", "loss", "seed"]) {
     if (!table.columns.includes(column)) {
       throw new ReportInputError(`${summaryPath}: no '${column}' column`);
     }
   }
+  const summary = csvRecords(table);
+  checkEndedCellsHaveRows(dir, manifest, summary);
   return {
     dir,
     manifest,
-    summary: csvRecords(table),
+    summary,
     summaryColumns: table.columns,
     configs: cellConfigs(manifest),
   };
@@ -201,10 +212,15 @@ export function cellConfigs(manifest: Manifest): Map<string, CellConfig> {
 }
 
 /**
- * Reads `<dir>/metrics.csv` (every evaluation of every cell).
+ * Reads `<dir>/metrics.csv` (every evaluation of every cell). A last row
+ * cut off mid-line is damage, unless `manifest` records a cell as still
+ * running (a killed run, whose next `bench` cuts the partial row off).
  *
  * @param dir The results directory.
+ * @param manifest Its manifest (when given, a cut-off last row is checked).
  * @returns The rows by column name; empty when the file does not exist.
+ * @throws ReportInputError One line naming the file (and line) when it is
+ *   malformed or cut off.
  * @example
  * ```ts
  * import { loadMetricsRows } from "./aggregate.ts";
@@ -212,14 +228,26 @@ export function cellConfigs(manifest: Manifest): Map<string, CellConfig> {
  * assert.deepEqual(loadMetricsRows("/tmp/ganbench-no-such-run"), []); // no file: no rows
  * ```
  */
-export function loadMetricsRows(dir: string): Record<string, string>[] {
+export function loadMetricsRows(
+  dir: string,
+  manifest?: Manifest,
+): Record<string, string>[] {
   const path = metricsCsvPath(dir);
+  let text: string;
   try {
-    Deno.statSync(path);
-  } catch {
-    return [];
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw new ReportInputError(`${path}: cannot read (${errorText(e)})`);
   }
-  return csvRecords(readCsv(path));
+  const running = manifest !== undefined &&
+    Object.values(manifest.cells).some((c) => c.status === "running");
+  if (manifest !== undefined && !running) checkWholeLines(path, text);
+  try {
+    return csvRecords(parseCsv(text, path));
+  } catch (e) {
+    throw new ReportInputError(errorText(e));
+  }
 }
 
 /**

@@ -24,10 +24,11 @@
  * @module
  */
 import type { CellGroup, RunData } from "./aggregate.ts";
-import { groupCells, metricStats } from "./aggregate.ts";
+import { groupCells, groupKey, metricStats } from "./aggregate.ts";
 import { checkComparable } from "./comparability.ts";
 import { describeTest, formatPercent, formatSigned } from "./compare_format.ts";
 import { CompareInputError } from "./errors.ts";
+import { checkMetricFields } from "./input_checks.ts";
 import { testDifference } from "./significance.ts";
 import type { TestResult } from "./significance.ts";
 import {
@@ -38,6 +39,7 @@ import {
 } from "./thresholds.ts";
 import type { Threshold } from "./thresholds.ts";
 import { betterOf } from "../results/columns.ts";
+import { summaryCsvPath } from "../results/layout.ts";
 import type { SummaryColumnName } from "../results/columns.ts";
 import type {
   CompareResult,
@@ -73,6 +75,14 @@ const DEFAULT_METRIC_NAMES = [
   "eq_gap",
   "train_images_per_s",
   "d_auc",
+  "precision",
+  "recall",
+  "coverage",
+  "classes_covered",
+  "class_kl",
+  "label_acc",
+  "copy_rate",
+  "copy_rate_feat",
   "psnr_nn",
   "ssim_nn",
   "ssim_div",
@@ -338,10 +348,25 @@ export function compareRuns(
 ): CompareResult {
   const s = settingsOf(options);
   checkColumns([base, cand], s);
+  checkMetricFields(
+    [base, cand].map((run) => ({
+      path: summaryCsvPath(run.dir),
+      rows: run.summary,
+    })),
+    s.metrics.map((m) => m.name),
+    groupKey,
+  );
   const baseGroups = groupCells(base.summary);
   const candGroups = groupCells(cand.summary);
   const protocol = checkComparable(base, cand, baseGroups, candGroups);
   const candByKey = new Map(candGroups.map((g) => [g.key, g]));
+  // A configuration the candidate lost must not read as a pass.
+  const lost = baseGroups.find((g) => !candByKey.has(g.key));
+  if (lost && baseGroups.some((g) => candByKey.has(g.key))) {
+    throw new CompareInputError(
+      `${cand.dir}: cell group ${lost.key} of the baseline is missing from the candidate`,
+    );
+  }
   const baseKeys = new Set(baseGroups.map((g) => g.key));
   const unmatched = {
     baselineOnly: baseGroups.filter((g) => !candByKey.has(g.key)).map((g) =>

@@ -37,6 +37,7 @@ import {
 } from "./compare_format.ts";
 import type { TestResult } from "./significance.ts";
 import { formatThreshold } from "./thresholds.ts";
+import { markdownCode, markdownText } from "./markdown_escape.ts";
 
 /** Options of {@linkcode compareMarkdown}. */
 export interface CompareMarkdownOptions {
@@ -99,13 +100,13 @@ function metricTable(
     let first = true;
     for (const m of g.metrics.filter(pick)) {
       const label = first
-        ? `${g.dataset} · ${g.variant} · ${g.loss}${
+        ? `${markdownText(`${g.dataset} · ${g.variant} · ${g.loss}`)}${
           g.divergenceFail ? " (❌ diverged more)" : ""
         }`
         : "";
       first = false;
       lines.push(
-        `| ${label} | \`${m.metric}\`${arrow(m.direction)} | ${
+        `| ${label} | ${markdownCode(m.metric)}${arrow(m.direction)} | ${
           statsCell(m.baseline)
         } | ${statsCell(m.candidate)} | ${formatSigned(m.delta)} | ${
           formatPercent(m.relDelta)
@@ -120,9 +121,11 @@ function metricTable(
 
 /** A side in one line: directory, spec, backends, devices, git commit. */
 function sideLine(s: SideInfo): string {
-  return `\`${s.dir}\` (spec \`${s.spec}\`, ${s.backends.join("/")} on ${
-    s.devices.join(", ")
-  }${s.git ? `, git \`${s.git.slice(0, 10)}\`` : ""})`;
+  return `${markdownCode(s.dir)} (spec ${markdownCode(s.spec)}, ${
+    markdownText(s.backends.join("/"))
+  } on ${markdownText(s.devices.join(", "))}${
+    s.git ? `, git ${markdownCode(s.git.slice(0, 10))}` : ""
+  })`;
 }
 
 /** The status heading, provenance and protocol lines. */
@@ -147,9 +150,11 @@ function headerLines(result: CompareResult): string[] {
       v.n_eval !== undefined ? `n_eval ${v.n_eval}` : "",
     ].filter((s) => s);
     out.push(
-      `- \`${p.dataset}\`: evaluator \`${p.evaluator}\` (md5 \`${
-        shortHash(p.evaluatorMd5 ?? "")
-      }\`)${parts.length ? `, ${parts.join(", ")}` : ""}`,
+      `- ${markdownCode(p.dataset)}: evaluator ${
+        markdownCode(p.evaluator)
+      } (md5 ${markdownCode(shortHash(p.evaluatorMd5 ?? ""))})${
+        parts.length ? `, ${parts.join(", ")}` : ""
+      }`,
     );
   }
   out.push("");
@@ -231,10 +236,15 @@ export function compareMarkdown(
 ): string {
   const out = [...headerLines(result), ...tableLines(result, options)];
   if (result.failures.length > 0) {
-    out.push("**Failures**", "", ...result.failures.map((f) => `- ${f}`), "");
+    out.push(
+      "**Failures**",
+      "",
+      ...result.failures.map((f) => `- ${markdownText(f)}`),
+      "",
+    );
   }
   if (result.notes.length > 0) {
-    out.push(...result.notes.map((n) => `> Note: ${n}`), "");
+    out.push(...result.notes.map((n) => `> Note: ${markdownText(n)}`), "");
   }
   out.push(ruleLine(result), "");
   return out.join("\n");

@@ -15,9 +15,10 @@
  *
  * @module
  */
+import { InputError } from "../util/errors.ts";
 
 /** A results directory that cannot be read as one (bad input). */
-export class ReportInputError extends Error {
+export class ReportInputError extends InputError {
   /**
    * Creates the error.
    *

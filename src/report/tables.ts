@@ -39,6 +39,7 @@ import type { CellGroup, MetricStats } from "./aggregate.ts";
 import { metricStats } from "./aggregate.ts";
 import { mean } from "./stats.ts";
 import { betterOf } from "../results/columns.ts";
+import { markdownText } from "./markdown_escape.ts";
 import type { Better, SummaryColumnName } from "../results/columns.ts";
 
 /**
@@ -318,7 +319,7 @@ export function markdownTables(tables: readonly DatasetTable[]): string {
   const out: string[] = [];
   for (const t of tables) {
     out.push(
-      `### ${t.dataset}`,
+      `### ${markdownText(t.dataset)}`,
       "",
       `| variant | loss | seeds | ${
         t.columns.map((c) => c.label).join(" | ")
@@ -332,7 +333,9 @@ export function markdownTables(tables: readonly DatasetTable[]): string {
         return r.best[j] ? `**${text}**` : text;
       });
       out.push(
-        `| ${r.variant} | ${r.loss} | ${seedsText(r)} | ${cells.join(" | ")} |`,
+        `| ${markdownText(r.variant)} | ${markdownText(r.loss)} | ${
+          seedsText(r)
+        } | ${cells.join(" | ")} |`,
       );
     }
     out.push("");

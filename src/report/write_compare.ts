@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadRun } from "./aggregate.ts";
 import { compareRuns } from "./compare.ts";
 import type { CompareOptions, CompareResult } from "./compare.ts";
@@ -73,8 +73,11 @@ export async function writeComparison(
   const result = compareRuns(base, cand, compareOptions);
   const markdown = compareMarkdown(result, { changesOnly });
   const json = jsonPath ?? join(candDir, "compare.json");
+  // Like report --out: the folders of an output path are made as needed.
+  await Deno.mkdir(dirname(json), { recursive: true });
   await Deno.writeTextFile(json, compareJson(result));
   if (markdownPath !== undefined) {
+    await Deno.mkdir(dirname(markdownPath), { recursive: true });
     await Deno.writeTextFile(markdownPath, markdown);
   }
   return { result, markdown, jsonPath: json, markdownPath };

@@ -27,6 +27,9 @@ import type { EmbeddedPng, ReportSection } from "./html_report.ts";
 import { finalGridPath } from "../results/contact_sheet.ts";
 import { SUMMARY_COLUMNS } from "../results/columns.ts";
 import { contactSheetPath } from "../results/layout.ts";
+import { ID_PATTERN } from "../spec/schema.ts";
+import { markdownCode, markdownText } from "./markdown_escape.ts";
+import { htmlEscape } from "./tables_html.ts";
 
 /** The report formats, in the order they are written. */
 export const REPORT_FORMATS = ["md", "tex", "html"] as const;
@@ -121,9 +124,9 @@ function markdownReport(
   sheet: ContactSheet | undefined,
 ): string {
   const lines = [
-    `# ganbench report: ${run.manifest.spec.name}`,
+    `# ganbench report: ${markdownText(run.manifest.spec.name)}`,
     "",
-    ...provenance(run).map(([k, v]) => `- ${k}: \`${v}\``),
+    ...provenance(run).map(([k, v]) => `- ${k}: ${markdownCode(v)}`),
     "",
     "Mean ± sample std over seeds of each cell's final evaluation; best per column in **bold** (lowest FID, KID, eq_gap; highest IS, img/s; d_auc closest to 0.5; ssim_div closest to the real-pair value ssim_div_real).",
     "",
@@ -132,7 +135,7 @@ function markdownReport(
     lines.push(
       markdownTables([t]).trimEnd(),
       "",
-      `<sub>${protocolLine(run, t)}</sub>`,
+      `<sub>${htmlEscape(protocolLine(run, t))}</sub>`,
       "",
     );
   }
@@ -154,6 +157,8 @@ async function finalGrids(
 ): Promise<EmbeddedPng[]> {
   const grids: EmbeddedPng[] = [];
   for (const row of run.summary.filter((r) => r.dataset === dataset)) {
+    // A cell id from an untrusted summary.csv must not lead outside grids/.
+    if (!ID_PATTERN.test(row.cell ?? "")) continue;
     const path = await finalGridPath(run.dir, row.cell);
     if (!path) continue;
     const step = /(\d+)\.png$/.exec(path)?.[1] ?? "?";
@@ -173,7 +178,7 @@ async function htmlReport(
   tables: readonly DatasetTable[],
   sheet: ContactSheet | undefined,
 ): Promise<string> {
-  const charts = await curveCharts(loadMetricsRows(run.dir));
+  const charts = await curveCharts(loadMetricsRows(run.dir, run.manifest));
   const sections: ReportSection[] = [];
   for (const t of tables) {
     sections.push({

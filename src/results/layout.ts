@@ -10,6 +10,7 @@
  * <dir>/grids/contact_sheet.png        the final grids side by side
  * <dir>/checkpoints/<cell>.ckpt        an unfinished cell's last checkpoint
  * <dir>/jobs/<cell>/                   one results directory per cell (parallel runs)
+ * <dir>/run.lock                       held while a process writes the directory
  * ```
  *
  * @example
@@ -39,6 +40,8 @@ export const CONTACT_SHEET_FILE = "contact_sheet.png";
 export const CHECKPOINTS_DIR = "checkpoints";
 /** The folder of per-cell results directories of a parallel run. */
 export const JOBS_DIR = "jobs";
+/** The lock file of a directory being written (see `lock.ts`). */
+export const LOCK_FILE = "run.lock";
 
 /**
  * The path of a results directory's `manifest.json`.
@@ -194,4 +197,20 @@ export function jobsDir(dir: string, cellId?: string): string {
   return cellId === undefined
     ? join(dir, JOBS_DIR)
     : join(dir, JOBS_DIR, cellId);
+}
+
+/**
+ * The path of a results directory's lock file.
+ *
+ * @param dir The results directory.
+ * @returns `<dir>/run.lock`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lockPath } from "./layout.ts";
+ * assert.equal(lockPath("out"), "out/run.lock");
+ * ```
+ */
+export function lockPath(dir: string): string {
+  return join(dir, LOCK_FILE);
 }

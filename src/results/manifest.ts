@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { MatrixSpec } from "../spec/types.ts";
 import { parseSpec } from "../spec/spec.ts";
 import { specHash } from "../spec/hash.ts";
-import { errorText } from "../util/errors.ts";
+import { errorText, InputError } from "../util/errors.ts";
 import { parseJsonText } from "../util/json.ts";
 
 /** The state of a cell: `running` until it finishes or diverges. */
@@ -92,31 +92,31 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
     text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`${path}: cannot read (${errorText(e)})`);
+    throw new InputError(`${path}: cannot read (${errorText(e)})`);
   }
   const json = parseJsonText(text, path);
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new Error(`${path}: expected a JSON object`);
+    throw new InputError(`${path}: expected a JSON object`);
   }
   const m = json as Record<string, unknown>;
   if (typeof m.specHash !== "string") {
-    throw new Error(`${path}: specHash: expected a string`);
+    throw new InputError(`${path}: specHash: expected a string`);
   }
   const spec = parseSpec(m.spec, `${path} (spec)`);
   const actual = specHash(spec);
   if (actual !== m.specHash) {
-    throw new Error(
+    throw new InputError(
       `${path}: specHash ${m.specHash} does not match its spec (${actual}); the file was edited`,
     );
   }
   const cells = m.cells;
   if (typeof cells !== "object" || cells === null || Array.isArray(cells)) {
-    throw new Error(`${path}: cells: expected an object`);
+    throw new InputError(`${path}: cells: expected an object`);
   }
   for (const [id, record] of Object.entries(cells as Record<string, unknown>)) {
     const status = (record as { status?: unknown } | null)?.status;
     if (typeof status !== "string" || !STATUSES.includes(status)) {
-      throw new Error(
+      throw new InputError(
         `${path}: cells.${id}.status: expected one of ${
           STATUSES.join(", ")
         }, got ${JSON.stringify(status)}`,

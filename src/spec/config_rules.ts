@@ -24,8 +24,11 @@ import {
 } from "./schema.ts";
 import type { CellConfig, ConfigPatch, OptimizerOverride } from "./types.ts";
 
-/** A settings rule: a plain rule, or the D / G optimizer overrides. */
-type ConfigRule = Rule | { kind: "optimizer" };
+/**
+ * A settings rule: a plain rule, the D / G optimizer overrides, or the
+ * evaluator (`default` or a file path, which may hold `/`).
+ */
+type ConfigRule = Rule | { kind: "optimizer" } | { kind: "evaluator" };
 
 /** Rules of every {@linkcode CellConfig} key, in documentation order. */
 const CONFIG_RULES: Record<keyof CellConfig, ConfigRule> = {
@@ -42,11 +45,13 @@ const CONFIG_RULES: Record<keyof CellConfig, ConfigRule> = {
   kidSubsetSize: { kind: "int", min: 2 },
   isSplits: { kind: "int", min: 1 },
   gridSize: { kind: "int", min: 1 },
+  nReal: { kind: "int", min: 2 },
+  singularFid: { kind: "choice", choices: ["refuse", "warn"] },
   criticNorm: {
     kind: "choice",
     choices: ["auto", "batchnorm", "layernorm", "none"],
   },
-  evaluator: { kind: "id" },
+  evaluator: { kind: "evaluator" },
   nCritic: { kind: "int", min: 1 },
   gradientPenalty: { kind: "number", min: 0 },
   clip: { kind: "number", min: 0, exclusiveMin: true },
@@ -149,6 +154,33 @@ function checkOptimizers(
   return problems.list.length === before;
 }
 
+/** Control characters, which no evaluator path may hold. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * Checks the evaluator setting: `default`, `inception` / `inception-tf1` (the
+ * FID Inception-v3 in either input convention) or the path of an evaluator file.
+ * A path is no id (it has `/`), but it is never empty nor holds control
+ * characters, so it stays one line in messages and manifests.
+ */
+function checkEvaluator(
+  value: unknown,
+  path: string,
+  problems: Problems,
+): boolean {
+  if (typeof value === "string" && value !== "" && !CONTROL.test(value)) {
+    return true;
+  }
+  problems.add(
+    path,
+    `expected "default", "inception", "inception-tf1" or an evaluator file path, got ${
+      describe(value)
+    }`,
+  );
+  return false;
+}
+
 /**
  * Checks a settings patch (a spec's `defaults` or an override's `set`).
  *
@@ -184,6 +216,8 @@ export function checkConfigPatch(
     const keyPath = `${path}.${key}`;
     const ok = rule.kind === "optimizer"
       ? checkOptimizers(value[key], keyPath, problems)
+      : rule.kind === "evaluator"
+      ? checkEvaluator(value[key], keyPath, problems)
       : checkRule(value[key], rule, keyPath, problems);
     if (ok) patch[key] = structuredClone(value[key]);
   }

@@ -36,12 +36,24 @@ export interface EvaluationSizes {
   nSsimPairs: number;
   /** KID subsets [100]. */
   kidSubsets: number;
-  /** KID subset size, used as min(kidSubsetSize, nEval) [1000]. */
+  /** KID subset size, used as min(kidSubsetSize, nEval, nReal) [1000]. */
   kidSubsetSize: number;
   /** Inception Score splits [10]. */
   isSplits: number;
   /** The grid is gridSize × gridSize samples. */
   gridSize: number;
+  /**
+   * Test images forming the real reference (statistics for FID, features for
+   * KID): a fixed seeded subset of this size; absent = the whole test split.
+   */
+  nReal?: number;
+  /**
+   * FID from N ≤ d samples (a singular covariance, an inflated value):
+   * `refuse` (absent: the default) stops the cell before it trains, `warn`
+   * computes it with one warning line (e.g. a quick pipeline check with the
+   * 2048-d Inception features).
+   */
+  singularFid?: "refuse" | "warn";
 }
 
 /**

@@ -8,6 +8,7 @@
  * @module
  */
 import { findLossSettingProblems, type LossDefaults } from "./loss_settings.ts";
+import { findSplitSizeProblems, type SplitSizes } from "./split_sizes.ts";
 import type { Cell } from "./types.ts";
 
 /** What {@linkcode validateCells} accepts. */
@@ -35,13 +36,20 @@ export interface AcceptedIds {
    * ignore are problems too. The loss registry's `getLoss` fits.
    */
   lossDefaults?: (loss: string) => LossDefaults;
+  /**
+   * The split sizes of a known data set; with it, a batch size or an
+   * evaluation size larger than the split it draws from is a problem too
+   * (see `split_sizes.ts`).
+   */
+  splitSizes?: (dataset: string) => SplitSizes | undefined;
 }
 
 /**
  * Lists every problem of `cells`: one entry per unknown data set, variant or
  * loss id (naming the accepted ids), one per incompatible combination, and
  * one per setting the cell's loss would refuse or ignore (with
- * `lossDefaults`).
+ * `lossDefaults`), and one per size larger than its data set's split (with
+ * `splitSizes`).
  *
  * @param cells The expanded cells.
  * @param accepted The accepted ids and the compatibility check.
@@ -115,6 +123,9 @@ export function findCellProblems(
     problems.push(
       ...findLossSettingProblems(cells, accepted.losses, accepted.lossDefaults),
     );
+  }
+  if (accepted.splitSizes) {
+    problems.push(...findSplitSizeProblems(cells, accepted.splitSizes));
   }
   return problems;
 }

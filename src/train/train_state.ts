@@ -1,6 +1,7 @@
 /**
  * What a cell's checkpoint saves and restores: the weights of G and D (and
- * of G's moving average, when on), both optimizers' slots, the models'
+ * of G's moving average, when on), both optimizers' slots (with Adam's
+ * running powers, so that a resumed cell continues bit for bit), the models'
  * random state and the training seconds so far. The file format itself is
  * `checkpoint.ts`'s.
  *

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { errorText } from "./errors.ts";
+import { errorText, InputError } from "./errors.ts";
 
 /** What {@linkcode readJsonFile} does when the file does not exist. */
 export interface ReadJsonOptions {
@@ -20,7 +20,7 @@ export interface ReadJsonOptions {
  * @param path The file.
  * @param options How to name the file in errors.
  * @returns The parsed value (not validated: the caller checks its shape).
- * @throws Error `<path>: <what> not found`, `<path>: cannot read (…)` or
+ * @throws InputError `<path>: <what> not found`, `<path>: cannot read (…)` or
  *   `<path>: invalid JSON (…)`.
  * @example
  * ```ts
@@ -43,9 +43,9 @@ export async function readJsonFile(
     text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new Error(`${path}: ${options.what ?? "file"} not found`);
+      throw new InputError(`${path}: ${options.what ?? "file"} not found`);
     }
-    throw new Error(`${path}: cannot read (${errorText(e)})`);
+    throw new InputError(`${path}: cannot read (${errorText(e)})`);
   }
   return parseJsonText(text, path);
 }
@@ -56,7 +56,7 @@ export async function readJsonFile(
  * @param text The JSON text.
  * @param source Where it came from, for the error.
  * @returns The parsed value.
- * @throws Error `<source>: invalid JSON (…)`.
+ * @throws InputError `<source>: invalid JSON (…)`.
  * @example
  * ```ts
  * import { parseJsonText } from "./json.ts";
@@ -69,6 +69,6 @@ export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source}: invalid JSON (${errorText(e)})`);
+    throw new InputError(`${source}: invalid JSON (${errorText(e)})`);
   }
 }

@@ -37,8 +37,8 @@ const SIZES: EvaluationSizes = {
 };
 
 /** Features: a fixed projection of the pixels; probabilities: 4 classes. */
-function linearEvaluator(pixels: number): EvaluatorNetwork {
-  const projection = tf.randomNormal([pixels, 6], 0, 1, "float32", 3);
+function linearEvaluator(pixels: number, width = 6): EvaluatorNetwork {
+  const projection = tf.randomNormal([pixels, width], 0, 1, "float32", 3);
   return {
     id: "linear",
     checksum: "0123",
@@ -95,6 +95,40 @@ Deno.test("EvaluationSuite: sizes beyond the splits are refused", async () => {
   );
 });
 
+Deno.test("EvaluationSuite: FID from N ≤ d is refused before training, or computed with singularFid warn", async () => {
+  const dataset = await loadDataset("synthetic");
+  // d = 200 features; the 128 test images and nEval 150 are both ≤ d.
+  const evaluator = linearEvaluator(16 * 16, 200);
+  const sizes = { ...SIZES, nEval: 150, kidSubsetSize: 50 };
+  await assert.rejects(
+    () => EvaluationSuite.prepare(dataset, evaluator, sizes),
+    /N = 150 \(first set\) and N = 128 \(second set\) ≤ feature dimension d = 200/,
+  );
+  const suite = await EvaluationSuite.prepare(dataset, evaluator, {
+    ...sizes,
+    singularFid: "warn",
+  });
+  assert.ok(Number.isFinite(suite.fidFloor));
+  suite.dispose();
+});
+
+Deno.test("EvaluationSuite: nReal takes a fixed subset of the test split as the real reference", async () => {
+  const dataset = await loadDataset("synthetic");
+  const evaluator = linearEvaluator(16 * 16);
+  const a = await EvaluationSuite.prepare(dataset, evaluator, {
+    ...SIZES,
+    nReal: 64,
+  });
+  const b = await EvaluationSuite.prepare(dataset, evaluator, {
+    ...SIZES,
+    nReal: 64,
+  });
+  const all = await EvaluationSuite.prepare(dataset, evaluator, SIZES);
+  assert.equal(a.fidFloor, b.fidFloor);
+  assert.notEqual(a.fidFloor, all.fidFloor);
+  for (const s of [a, b, all]) s.dispose();
+});
+
 Deno.test("EvaluationSuite: one interval's metrics, cached real features, no leak", async () => {
   const dataset = await loadDataset("synthetic");
   const shape = nativeShape(dataset);
@@ -118,9 +152,13 @@ Deno.test("EvaluationSuite: one interval's metrics, cached real features, no lea
       SIZES,
       cacheDir,
     );
-    const files = [...Deno.readDirSync(cacheDir)].map((e) => e.name);
-    assert.equal(files.length, 1);
+    const files = [...Deno.readDirSync(cacheDir)].map((e) => e.name).sort();
+    assert.equal(files.length, 2); // test features, train features
     assert.match(files[0], /^features-synthetic-linear-[0-9a-f]{16}\.ckpt$/);
+    assert.match(
+      files[1],
+      /^features-train-synthetic-linear-[0-9a-f]{16}\.ckpt$/,
+    );
     const models = {
       step: 3,
       generator: built.generator,
@@ -139,20 +177,34 @@ Deno.test("EvaluationSuite: one interval's metrics, cached real features, no lea
       "generate",
       "is",
       "kid",
+      "memorisation",
       "nearest",
+      "prdc",
       "ssim_div",
     ]);
     assert.deepEqual(Object.keys(metrics), [
       "fid",
       "is_mean",
       "is_std",
+      "classes_covered",
+      "class_kl",
+      "label_acc",
       "kid_mean",
       "kid_std",
+      "kid_se",
       "fid_floor",
+      "fid_floor_std",
       "psnr_nn",
       "ssim_nn",
+      "copy_rate",
+      "copy_rate_feat",
+      "nn_dist_ratio",
       "ssim_div",
       "ssim_div_real",
+      "precision",
+      "recall",
+      "density",
+      "coverage",
       "d_real",
       "d_fake",
       "d_auc",

@@ -15,6 +15,7 @@ import {
   loadEvaluator,
   prepareImages,
 } from "../../src/metrics/evaluators/load.ts";
+import { evaluatorChecksum } from "../../src/metrics/evaluators/checksum.ts";
 import {
   saveLayersModel,
   writeFileAtomic,
@@ -69,7 +70,17 @@ Deno.test("external layers model: named outputs, bilinear resize, grey → RGB t
       logitsOutput: "head",
     });
     equal(ev.id, "external:model.json");
-    equal(ev.checksum, md5Hex(Deno.readFileSync(join(dir, "weights.bin"))));
+    // The checksum covers the weights and the settings in effect.
+    equal(
+      ev.checksum,
+      evaluatorChecksum(md5Hex(Deno.readFileSync(join(dir, "weights.bin"))), {
+        featureOutput: "embedding",
+        logitsOutput: "head",
+        probabilitiesOutput: null,
+        inputShape: [12, 12, 3],
+        inputRange: [-1, 1],
+      }),
+    );
     deepEqual(ev.inputShape, [12, 12, 3]);
     equal(ev.featureDim, 6);
     equal(ev.numClasses, 3);
@@ -163,6 +174,56 @@ Deno.test("external layers model: named outputs, bilinear resize, grey → RGB t
     ev2.dispose();
     ev3.dispose();
     model.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("external evaluator checksum: changes with the weights and every output-changing setting, not with batch size", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ganbench-ext-" });
+  try {
+    const model = smallModel();
+    await saveLayersModel(model, dir);
+    model.dispose();
+    const path = join(dir, "model.json");
+    const base = { path, featureOutput: "embedding", logitsOutput: "head" };
+    const checksumOf = async (spec: Parameters<typeof loadEvaluator>[0]) => {
+      const ev = await loadEvaluator(spec);
+      ev.dispose();
+      return ev.checksum;
+    };
+    const first = await checksumOf(base);
+    match(first, /^[0-9a-f]{32}$/);
+    const weights = md5Hex(Deno.readFileSync(join(dir, "weights.bin")));
+    ok(first !== weights, "not the weights' md5 alone");
+    const edited = [
+      { ...base, featureOutput: "pool" },
+      { ...base, logitsOutput: "probs" },
+      { path, featureOutput: "embedding", probabilitiesOutput: "head" },
+      { path, featureOutput: "embedding" }, // no class output
+      { ...base, inputRange: [0, 1] as [number, number] },
+      { ...base, inputRange: [-1, 2] as [number, number] },
+    ];
+    const all = [first];
+    for (const spec of edited) all.push(await checksumOf(spec));
+    equal(new Set(all).size, all.length, "every setting its own checksum");
+    // Defaults spelled out and the batch size change nothing (input sizes:
+    // tests/evaluation/feature_cache_test.ts, whose model takes any size).
+    equal(
+      await checksumOf({
+        ...base,
+        inputSize: [12, 12, 3],
+        inputRange: [-1, 1],
+        batchSize: 3,
+        md5: weights,
+      }),
+      first,
+    );
+    // Other weights (one byte changed), same settings: another checksum.
+    const bytes = Deno.readFileSync(join(dir, "weights.bin"));
+    bytes[0] ^= 1;
+    Deno.writeFileSync(join(dir, "weights.bin"), bytes);
+    ok((await checksumOf(base)) !== first);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -280,7 +341,16 @@ Deno.test("external graph model: named node outputs, resize from 8×8 to the 4×
       batchSize: 3,
     });
     equal(ev.id, "external:graph.json");
-    equal(ev.checksum, md5Hex(bytes));
+    equal(
+      ev.checksum,
+      evaluatorChecksum(md5Hex(bytes), {
+        featureOutput: "features",
+        logitsOutput: "logits",
+        probabilitiesOutput: null,
+        inputShape: [4, 4, 1],
+        inputRange: [-1, 1],
+      }),
+    );
     deepEqual(ev.inputShape, [4, 4, 1]);
     equal(ev.featureDim, 5);
     equal(ev.numClasses, 3);

@@ -12,6 +12,7 @@ import {
 } from "../_assert.ts";
 import { trainEvaluator } from "../../src/metrics/evaluators/train.ts";
 import { loadEvaluator } from "../../src/metrics/evaluators/load.ts";
+import { evaluatorChecksum } from "../../src/metrics/evaluators/checksum.ts";
 import {
   ARCHITECTURES,
   buildClassifier,
@@ -71,6 +72,7 @@ Deno.test("trainEvaluator: writes model, weights and a consistent manifest; load
       seed: 3,
       learningRate: 1e-2,
       outDir: join(root, "synthetic"),
+      id: "test-synthetic-s3",
       logEvery: 8,
       data: SYNTHETIC,
       log: (l) => lines.push(l),
@@ -86,7 +88,7 @@ Deno.test("trainEvaluator: writes model, weights and a consistent manifest; load
     const weights = Deno.readFileSync(join(dir, "weights.bin"));
     equal(manifest.weightsMd5, md5Hex(weights));
     equal(manifest.weightsBytes, weights.length);
-    equal(manifest.id, "ganbench-synthetic-v1");
+    equal(manifest.id, "test-synthetic-s3");
     equal(manifest.featureDim, 16);
     equal(manifest.numClasses, 4);
     deepEqual(manifest.inputShape, [8, 8, 1]);
@@ -105,7 +107,7 @@ Deno.test("trainEvaluator: writes model, weights and a consistent manifest; load
       weightsRoot: root,
       batchSize: 50,
     });
-    equal(ev.id, "ganbench-synthetic-v1");
+    equal(ev.id, "test-synthetic-s3");
     equal(ev.checksum, manifest.weightsMd5);
     equal(ev.featureDim, 16);
     equal(ev.numClasses, 4);
@@ -217,7 +219,17 @@ Deno.test("saveLayersModel + loadEvaluator: a ganbench classifier's features and
     const saved = await saveLayersModel(model, root);
     const ev = await loadEvaluator({ path: join(root, "model.json") });
     equal(ev.id, "external:model.json");
-    equal(ev.checksum, saved.weightsMd5);
+    // The checksum covers the weights and the settings in effect.
+    equal(
+      ev.checksum,
+      evaluatorChecksum(saved.weightsMd5, {
+        featureOutput: "features",
+        logitsOutput: "logits",
+        probabilitiesOutput: null,
+        inputShape: [8, 8, 3],
+        inputRange: [-1, 1],
+      }),
+    );
     deepEqual(ev.inputShape, [8, 8, 3]);
     equal(ev.featureDim, 16);
     equal(ev.numClasses, 5);

@@ -71,6 +71,7 @@ Deno.test("fid of commuting non-diagonal covariances (rotated) equals the closed
   const value = fidFromStats(
     { mu, sigma: rot(a), n: 3, d },
     { mu, sigma: rot(b), n: 3, d },
+    { allowSingular: true }, // N ≤ d on purpose (singular Σ₁)
   );
   assertClose(value, expected, 1e-10);
 });

@@ -324,7 +324,10 @@ Deno.test("compare: refuses different protocols (steps, batch size, n_eval)", as
 Deno.test("compare: reads the config the runner recorded, not today's expansion of the spec", async () => {
   // The spec says 16 steps, but the cells recorded 12: what they ran with.
   const recorded12 = await results({
-    cells: seedCells("mlp", "ns", { fid: FID }),
+    cells: [
+      ...seedCells("mlp", "ns", { fid: FID }),
+      ...seedCells("mlp", "hinge", { fid: [80, 81, 79] }),
+    ],
     defaults: { steps: 16 },
     recordedConfig: { steps: 12 },
   });
@@ -332,7 +335,10 @@ Deno.test("compare: reads the config the runner recorded, not today's expansion 
   assert.equal(same.code, 0, same.err);
   // The spec says 12 steps, but the cells recorded 16: refused.
   const recorded16 = await results({
-    cells: seedCells("mlp", "ns", { fid: FID }),
+    cells: [
+      ...seedCells("mlp", "ns", { fid: FID }),
+      ...seedCells("mlp", "hinge", { fid: [80, 81, 79] }),
+    ],
     recordedConfig: { steps: 16 },
   });
   const r = await compare(baseline, recorded16);
@@ -343,10 +349,11 @@ Deno.test("compare: reads the config the runner recorded, not today's expansion 
   );
 });
 
-Deno.test("compare: cell groups present on one side only are listed, not compared", async () => {
+Deno.test("compare: cell groups only in the candidate are listed, not compared; one lost from the baseline is refused", async () => {
   const cand = await results({
     cells: [
       ...seedCells("mlp", "ns", { fid: FID, is_mean: [2, 2.02, 1.98] }),
+      ...seedCells("mlp", "hinge", { fid: [80, 81, 79] }),
       ...seedCells("cgan", "ns", { fid: [50, 51, 52] }),
     ],
   });
@@ -354,11 +361,16 @@ Deno.test("compare: cell groups present on one side only are listed, not compare
   assert.equal(r.code, 0);
   assert.match(
     r.out,
-    /only in the baseline, not compared: synthetic\/mlp\/hinge/,
-  );
-  assert.match(
-    r.out,
     /only in the candidate, not compared: synthetic\/cgan\/ns/,
+  );
+  const lost = await results({
+    cells: seedCells("mlp", "ns", { fid: FID, is_mean: [2, 2.02, 1.98] }),
+  });
+  const r1 = await compare(baseline, lost);
+  assert.equal(r1.code, 2);
+  assert.match(
+    r1.err,
+    /cell group synthetic\/mlp\/hinge of the baseline is missing/,
   );
   const disjoint = await results({
     cells: seedCells("cgan", "hinge", { fid: FID }),

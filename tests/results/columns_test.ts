@@ -28,11 +28,23 @@ const DESIGN_METRICS = [
   "is_std",
   "kid_mean",
   "kid_std",
+  "kid_se",
   "fid_floor",
+  "fid_floor_std",
   "psnr_nn",
   "ssim_nn",
+  "copy_rate",
+  "copy_rate_feat",
+  "nn_dist_ratio",
   "ssim_div",
   "ssim_div_real",
+  "precision",
+  "recall",
+  "density",
+  "coverage",
+  "classes_covered",
+  "class_kl",
+  "label_acc",
 ];
 
 Deno.test("columns: no duplicates, snake_case, unit and definition present", () => {

@@ -12,6 +12,7 @@ import * as tfc from "@tensorflow/tfjs-converter";
 import { join } from "node:path";
 import { fileName, MANIFEST_FILE, MODEL_FILE, readModel } from "./_io.ts";
 import { defaultWeightsDir, evaluatorIdFor } from "./paths.ts";
+import { evaluatorChecksum } from "./checksum.ts";
 import { errorText } from "../../util/errors.ts";
 import { parseJsonText } from "../../util/json.ts";
 import type {
@@ -197,11 +198,14 @@ async function loadExternal(
   let forward: Forward;
   let dispose: () => void;
   let modelInput: (number | null)[];
+  // The outputs actually read (defaults resolved), for the checksum.
+  let featureName: string;
+  let headName: string | null;
   if (read.format === "layers-model") {
     const model = await tfl.loadLayersModel(tf.io.fromMemory(read.artifacts));
     const names = new Set(model.layers.map((l) => l.name));
-    const featureName = spec.featureOutput ?? "features";
-    const headName = spec.probabilitiesOutput ?? spec.logitsOutput ??
+    featureName = spec.featureOutput ?? "features";
+    headName = spec.probabilitiesOutput ?? spec.logitsOutput ??
       (names.has("logits") ? "logits" : null);
     forward = layersForward(model, featureName, headName, spec.path);
     dispose = () => model.dispose();
@@ -217,9 +221,10 @@ async function loadExternal(
         }: give featureOutput (a node name, e.g. the pool_3 node)`,
       );
     }
+    featureName = featureOutput;
+    headName = spec.probabilitiesOutput ?? spec.logitsOutput ?? null;
     const outputs = [featureOutput];
-    const head = spec.probabilitiesOutput ?? spec.logitsOutput;
-    if (head !== undefined) outputs.push(head);
+    if (headName !== null) outputs.push(headName);
     forward = (x) => {
       let out: tf.Tensor | tf.Tensor[];
       try {
@@ -244,15 +249,23 @@ async function loadExternal(
     return [f.shape[1], h === null ? 0 : h.shape[1]];
   });
   const big = inputShape[0] >= 128 || inputShape[1] >= 128;
+  const inputRange = spec.inputRange ?? [-1, 1];
+  const outputsAreProbabilities = spec.probabilitiesOutput !== undefined;
   return makeEvaluator({
     id,
-    checksum: read.weightsMd5,
+    checksum: evaluatorChecksum(read.weightsMd5, {
+      featureOutput: featureName,
+      logitsOutput: outputsAreProbabilities ? null : headName,
+      probabilitiesOutput: outputsAreProbabilities ? headName : null,
+      inputShape,
+      inputRange,
+    }),
     inputShape,
     featureDim,
     numClasses,
     batchSize: spec.batchSize ?? options.batchSize ?? (big ? 64 : 256),
-    inputRange: spec.inputRange ?? [-1, 1],
-    outputsAreProbabilities: spec.probabilitiesOutput !== undefined,
+    inputRange,
+    outputsAreProbabilities,
     forward,
     dispose,
   });

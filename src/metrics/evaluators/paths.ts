@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseJsonText } from "../../util/json.ts";
 
 /** Version suffix of the shipped evaluators; bump when retraining changes them. */
 export const EVALUATOR_VERSION = "v1";
@@ -59,4 +60,76 @@ export function defaultWeightsDir(
   return /^https?:/.test(root)
     ? new URL(`${dataset}/`, root.endsWith("/") ? root : root + "/").href
     : join(root, dataset);
+}
+
+/**
+ * The id of a data set's shipped evaluator: its manifest's `id` (else
+ * {@linkcode evaluatorIdFor}), or null when the data set ships none.
+ *
+ * @param dataset The data set id.
+ * @param root The weights root (default {@linkcode defaultWeightsRoot}; a
+ *   local directory).
+ * @returns The shipped id, or null.
+ * @throws Error naming the manifest when it cannot be read or parsed.
+ * @example
+ * ```ts
+ * import { shippedEvaluatorId } from "./paths.ts";
+ * await shippedEvaluatorId("mnist"); // "ganbench-mnist-v1"
+ * ```
+ */
+export async function shippedEvaluatorId(
+  dataset: string,
+  root = defaultWeightsRoot(),
+): Promise<string | null> {
+  // Run from a URL, the shipped weights cannot be written anyway.
+  if (/^https?:/.test(root)) return evaluatorIdFor(dataset);
+  const path = join(defaultWeightsDir(dataset, root), "manifest.json");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  const manifest = parseJsonText(text, path) as { id?: unknown } | null;
+  return typeof manifest?.id === "string"
+    ? manifest.id
+    : evaluatorIdFor(dataset);
+}
+
+/**
+ * Whether `path` is `root` or lies below it, after resolving symbolic links
+ * of the parts that exist (so a link into `root` counts as inside).
+ *
+ * @param path A directory.
+ * @param root Another directory.
+ * @returns True when `path` is `root` or inside it.
+ * @example
+ * ```ts
+ * import { isWithin } from "./paths.ts";
+ * isWithin("/a/b/c", "/a/b"); // true
+ * isWithin("/a/bc", "/a/b"); // false
+ * ```
+ */
+export function isWithin(path: string, root: string): boolean {
+  const rel = relative(realPath(root), realPath(path));
+  return rel === "" ||
+    (rel !== ".." && !rel.startsWith("../") && !isAbsolute(rel));
+}
+
+/** The real path of `path`: of its longest existing prefix, then the rest. */
+function realPath(path: string): string {
+  const absolute = resolve(path);
+  const rest: string[] = [];
+  let head = absolute;
+  for (;;) {
+    try {
+      return join(Deno.realPathSync(head), ...rest.reverse());
+    } catch {
+      const parent = resolve(head, "..");
+      if (parent === head) return absolute;
+      rest.push(head.slice(parent.length).replace(/^\//, ""));
+      head = parent;
+    }
+  }
 }

@@ -38,15 +38,17 @@ import {
   type ScheduledOptimizer,
   scheduleFactor,
 } from "./optimizer.ts";
-import { defaultWeightsDir, evaluatorIdFor } from "./paths.ts";
 import {
+  type EvaluatorOutput,
   type EvaluatorTrainSettings,
+  resolveEvaluatorOutput,
   resolveTrainSettings,
   type TrainEvaluatorOptions,
 } from "./train_options.ts";
 import type { EvaluatorManifest, ImageShape3 } from "./types.ts";
 
 export type { TrainEvaluatorOptions } from "./train_options.ts";
+export { EvaluatorOutputError } from "./train_options.ts";
 
 /** Test images scored after each epoch (progress only). */
 export const EPOCH_TEST_IMAGES = 2000;
@@ -59,6 +61,8 @@ function fmt(x: number, digits = 4): string {
 interface EvaluatorRun {
   options: TrainEvaluatorOptions;
   settings: EvaluatorTrainSettings;
+  /** Where the result goes and its id. */
+  output: EvaluatorOutput;
   log: (line: string) => void;
   ds: Dataset;
   shape: ImageShape3;
@@ -78,23 +82,28 @@ interface EvaluatorRun {
 }
 
 /**
- * Trains an evaluator classifier and writes its weights and manifest.
+ * Trains an evaluator classifier and writes its weights and manifest: by
+ * default to a new directory in the cache under a new id; over the shipped
+ * evaluator only with `replaceShipped` and a new id (checked before any
+ * data is loaded, see {@linkcode resolveEvaluatorOutput}).
  *
  * @param options Data set, epochs, batch size, seed, output directory …
  * @returns The manifest written to `<outDir>/manifest.json`.
+ * @throws EvaluatorOutputError when the output directory or id is refused.
  * @example
  * ```ts
  * import { initBackend } from "../../backend/init.ts";
  * import { trainEvaluator } from "./train.ts";
  * await initBackend("wasm");
  * const manifest = await trainEvaluator({ dataset: "mnist", epochs: 3, seed: 1 });
- * console.log(manifest.testAccuracy);
+ * console.log(manifest.id, manifest.testAccuracy); // written under .cache/ganbench/evaluators/
  * ```
  */
 export async function trainEvaluator(
   options: TrainEvaluatorOptions,
 ): Promise<EvaluatorManifest> {
   const settings = resolveTrainSettings(options);
+  const output = await resolveEvaluatorOutput(options);
   const { seed, batchSize } = settings;
   const ds = await loadDataset(options.dataset, options.data);
   const shape: ImageShape3 = [ds.height, ds.width, ds.channels];
@@ -124,6 +133,7 @@ export async function trainEvaluator(
   const run: EvaluatorRun = {
     options,
     settings,
+    output,
     log: options.log ?? ((line: string) => console.log(line)),
     ds,
     shape,
@@ -281,10 +291,10 @@ async function finish(run: EvaluatorRun): Promise<EvaluatorManifest> {
     run.shape,
     options.testCount,
   );
-  const outDir = options.outDir ?? defaultWeightsDir(options.dataset);
+  const { outDir, id } = run.output;
   const saved = await saveLayersModel(run.model, outDir);
   const manifest: EvaluatorManifest = {
-    id: evaluatorIdFor(options.dataset),
+    id,
     dataset: options.dataset,
     testAccuracy: Math.round(accuracy * 1e6) / 1e6,
     testImages: Math.min(options.testCount ?? ds.test.count, ds.test.count),
@@ -324,7 +334,7 @@ async function finish(run: EvaluatorRun): Promise<EvaluatorManifest> {
     } on ${manifest.testImages} images, ` +
       `${
         fmt(seconds, 1)
-      }s; wrote ${outDir} (weights md5 ${saved.weightsMd5}, ${saved.weightsBytes} bytes)`,
+      }s; wrote ${outDir} as ${id} (weights md5 ${saved.weightsMd5}, ${saved.weightsBytes} bytes)`,
   );
   return manifest;
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { InputError } from "../../util/errors.ts";
 import type { DatasetId } from "../../data/registry.ts";
 import type { LoadOptions } from "../../data/types.ts";
 import { architectureByName, type ArchitectureSpec } from "./architecture.ts";
@@ -15,6 +16,15 @@ import {
   OPTIMIZER_LEARNING_RATE,
 } from "./recipe.ts";
 import type { Augmentation } from "./types.ts";
+import { join } from "node:path";
+import { DEFAULT_CACHE_DIR } from "../../data/types.ts";
+import {
+  defaultWeightsDir,
+  defaultWeightsRoot,
+  evaluatorIdFor,
+  isWithin,
+  shippedEvaluatorId,
+} from "./paths.ts";
 
 /** Options of `trainEvaluator`. */
 export interface TrainEvaluatorOptions {
@@ -28,9 +38,24 @@ export interface TrainEvaluatorOptions {
   seed?: number;
   /**
    * Output directory for `model.json`, `weights.bin`, `manifest.json`
-   * (default `src/metrics/evaluators/weights/<dataset>/`).
+   * (default `<cache>/evaluators/<id>/`, the cache being `data.cacheDir` or
+   * `.cache/ganbench`). It may not lie inside the shipped weights unless
+   * `replaceShipped` is set; see {@linkcode resolveEvaluatorOutput}.
    */
   outDir?: string;
+  /**
+   * The evaluator id written to the manifest (default
+   * `ganbench-<dataset>-local-s<seed>-<UTC time>`). Never the id of the
+   * shipped evaluator: other weights under the same id would mix results.
+   */
+  id?: string;
+  /**
+   * Replace the data set's shipped evaluator (write into its directory under
+   * the weights root). Needs a new `id`; default false.
+   */
+  replaceShipped?: boolean;
+  /** The shipped weights root (default: the committed `weights/`). */
+  weightsRoot?: string;
   /**
    * Optimiser (default: the recipe's, `sgd` for CIFAR-10, else `adam`).
    * `adam`: cosine decay from `learningRate` to 2 % of it. `sgd`: Nesterov
@@ -175,4 +200,160 @@ function checkSettings(settings: EvaluatorTrainSettings): void {
       `train-evaluator --augment ${augment}: expected none, shift or shift-flip`,
     );
   }
+}
+
+/** Where a trained evaluator is written and under which id. */
+export interface EvaluatorOutput {
+  /** The output directory. */
+  outDir: string;
+  /** The evaluator id of its manifest. */
+  id: string;
+  /** Whether it replaces the data set's shipped evaluator. */
+  replacesShipped: boolean;
+}
+
+/** Why an output was refused (for callers that phrase their own message). */
+export type EvaluatorOutputProblem =
+  | "bad-id"
+  | "shipped-id"
+  | "shipped-dir"
+  | "replace-needs-id"
+  | "replace-elsewhere";
+
+/**
+ * A refused output directory or id; the message is one line.
+ *
+ * @example
+ * ```ts
+ * import { EvaluatorOutputError, resolveEvaluatorOutput } from "./train_options.ts";
+ * try {
+ *   await resolveEvaluatorOutput({ dataset: "mnist", replaceShipped: true });
+ * } catch (error) {
+ *   if (error instanceof EvaluatorOutputError) error.problem; // "replace-needs-id"
+ * }
+ * ```
+ */
+export class EvaluatorOutputError extends InputError {
+  /** What was refused. */
+  readonly problem: EvaluatorOutputProblem;
+  /** The shipped evaluator's directory. */
+  readonly shippedDir: string;
+  /** The shipped evaluator's id (null when the data set ships none). */
+  readonly shippedId: string | null;
+
+  /**
+   * @param problem What was refused.
+   * @param message One line.
+   * @param shippedDir The shipped evaluator's directory.
+   * @param shippedId The shipped evaluator's id.
+   */
+  constructor(
+    problem: EvaluatorOutputProblem,
+    message: string,
+    shippedDir: string,
+    shippedId: string | null,
+  ) {
+    super(message);
+    this.name = "EvaluatorOutputError";
+    this.problem = problem;
+    this.shippedDir = shippedDir;
+    this.shippedId = shippedId;
+  }
+}
+
+/** Evaluator ids: they go into every metrics row and into file names. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * Decides where a trained evaluator goes. By default a new directory in the
+ * cache under a new id, so that the shipped weights are never overwritten;
+ * the shipped directory (and anything under the weights root) only with
+ * `replaceShipped`, which also needs an explicit id other than the shipped
+ * one. An id equal to the shipped evaluator's is always refused.
+ *
+ * @param options The training options (dataset, seed, outDir, id,
+ *   replaceShipped, weightsRoot, data.cacheDir).
+ * @param now The time that names the default id (default: now).
+ * @returns The directory and id.
+ * @throws EvaluatorOutputError naming the directory or id refused.
+ * @example
+ * ```ts
+ * import { resolveEvaluatorOutput } from "./train_options.ts";
+ * const out = await resolveEvaluatorOutput({ dataset: "mnist", seed: 1 }, new Date(0));
+ * out.id; // "ganbench-mnist-local-s1-19700101T000000Z"
+ * out.outDir; // ".cache/ganbench/evaluators/ganbench-mnist-local-s1-19700101T000000Z"
+ * ```
+ */
+export async function resolveEvaluatorOutput(
+  options:
+    & Pick<
+      TrainEvaluatorOptions,
+      "dataset" | "seed" | "outDir" | "id" | "replaceShipped" | "weightsRoot"
+    >
+    & { data?: LoadOptions },
+  now: Date = new Date(),
+): Promise<EvaluatorOutput> {
+  const { dataset, outDir, id } = options;
+  const root = options.weightsRoot ?? defaultWeightsRoot();
+  const shippedDir = defaultWeightsDir(dataset, root);
+  const shippedId = await shippedEvaluatorId(dataset, root);
+  const refuse = (problem: EvaluatorOutputProblem, message: string) =>
+    new EvaluatorOutputError(problem, message, shippedDir, shippedId);
+  if (id !== undefined && !ID_PATTERN.test(id)) {
+    throw refuse(
+      "bad-id",
+      `evaluator id ${
+        JSON.stringify(id)
+      }: use letters, digits, '.', '_' and '-' (at most 100, starting with a letter or digit)`,
+    );
+  }
+  if (
+    id !== undefined && (id === shippedId || id === evaluatorIdFor(dataset))
+  ) {
+    throw refuse(
+      "shipped-id",
+      `evaluator id ${id} is the shipped ${dataset} evaluator's: retrained weights need a new id`,
+    );
+  }
+  if (options.replaceShipped) {
+    if (id === undefined) {
+      throw refuse(
+        "replace-needs-id",
+        `replacing the shipped ${dataset} evaluator (${
+          shippedId ?? "none yet"
+        }) needs a new evaluator id`,
+      );
+    }
+    if (outDir !== undefined && !isSameDir(outDir, shippedDir)) {
+      throw refuse(
+        "replace-elsewhere",
+        `replacing the shipped ${dataset} evaluator writes to ${shippedDir}, not ${outDir}`,
+      );
+    }
+    return { outDir: shippedDir, id, replacesShipped: true };
+  }
+  if (outDir !== undefined && isWithin(outDir, root)) {
+    throw refuse(
+      "shipped-dir",
+      `${outDir} is inside the shipped evaluator weights (${root}); replacing them must be asked for explicitly`,
+    );
+  }
+  const chosen = id ?? defaultEvaluatorId(dataset, options.seed ?? 1, now);
+  return {
+    outDir: outDir ??
+      join(options.data?.cacheDir ?? DEFAULT_CACHE_DIR, "evaluators", chosen),
+    id: chosen,
+    replacesShipped: false,
+  };
+}
+
+/** Whether two paths name the same directory. */
+function isSameDir(a: string, b: string): boolean {
+  return isWithin(a, b) && isWithin(b, a);
+}
+
+/** `ganbench-<dataset>-local-s<seed>-<YYYYMMDDTHHMMSSZ>`. */
+function defaultEvaluatorId(dataset: string, seed: number, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `ganbench-${dataset}-local-s${seed}-${stamp}`;
 }

@@ -28,7 +28,19 @@ export interface EvaluatorOutputs {
 export interface Evaluator {
   /** Evaluator id written in every result row, e.g. `ganbench-mnist-v1` or `external:model.json`. */
   readonly id: string;
-  /** md5 (hex) of the weight file(s), concatenated in manifest order. */
+  /**
+   * Identifies the weights AND every setting that changes the outputs, as
+   * 32 hex digits: rows record it as `evaluator_md5`, `compare` refuses to
+   * set rows with different checksums beside each other, and the cached
+   * real-image features are keyed on it, so two evaluators with the same
+   * checksum must give the same features and probabilities. An external
+   * model hashes its weights' md5 with its output names, input size and
+   * input range (`evaluatorChecksum` in `checksum.ts`); an evaluator with other
+   * settings (e.g. a preprocessing convention) hashes those with its
+   * weights likewise; a shipped classifier, whose settings are fixed by its
+   * id and manifest, uses the md5 of its weight files, concatenated in
+   * manifest order.
+   */
   readonly checksum: string;
   /** Width of the feature vector. */
   readonly featureDim: number;
