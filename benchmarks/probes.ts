@@ -7,7 +7,7 @@
  * line, and that no file it must not touch changed (a finished results
  * directory, the shipped evaluator weights, a directory outside `--out`).
  *
- * Run: `deno run -A benchmarks/probes.ts` (about five minutes on two cores:
+ * Run: `deno run -A benchmarks/probes.ts [name filter]` (about a minute:
  * each probe starts a Deno process). Prints a Markdown table and exits 1 when
  * a probe fails. Scratch files live in `results/_probes/` and are removed.
  *

@@ -254,13 +254,15 @@ async function copyMetrics(
   real: RealData,
   sizes: EvaluationSizes,
 ): Promise<IntervalMetrics> {
+  const reference = real.memorisation;
+  if (!reference) return {};
   const n = Math.min(sizes.nNeighbour, keptCount(sizes));
   const [unit, features] = tf.tidy(() => [
     tf.slice(fakes.unit, 0, n) as tf.Tensor4D,
     tf.slice(fakes.features, 0, n) as tf.Tensor2D,
   ]);
   try {
-    return await memorisationMetrics(unit, features, real.memorisation);
+    return await memorisationMetrics(unit, features, reference);
   } finally {
     tf.dispose([unit, features]);
   }

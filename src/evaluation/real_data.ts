@@ -52,8 +52,8 @@ export interface RealData {
   ssimDivRealSameClass: number;
   /** Real train images in [0, 1], the nearest-neighbour pool. */
   pool: tf.Tensor4D;
-  /** The whole train split and copy thresholds of the memorisation test. */
-  memorisation: MemorisationReference;
+  /** The whole train split and copy thresholds of the memorisation test (none when off). */
+  memorisation?: MemorisationReference;
 }
 
 /**
@@ -79,7 +79,7 @@ export interface RealData {
  * const real = await prepareRealData(await loadDataset("mnist"), evaluator, sizes);
  * real.fidFloor; // FID of real train images vs the test split
  * tf.dispose([real.testFeatures, real.pool]);
- * disposeMemorisation(real.memorisation);
+ * if (real.memorisation) disposeMemorisation(real.memorisation);
  * ```
  */
 export async function prepareRealData(
@@ -109,12 +109,9 @@ export async function prepareRealData(
   const diversity = await realDiversity(dataset, sizes.nSsimPairs);
   // Reference: as many test images as fakes are searched (at least 1000,
   // at most the split).
-  const memorisation = await prepareMemorisation(
-    dataset,
-    evaluator,
-    sizes.nNeighbour,
-    cacheDir,
-  );
+  const memorisation = sizes.memorisation === "off"
+    ? undefined
+    : await prepareMemorisation(dataset, evaluator, sizes.nNeighbour, cacheDir);
   return {
     memorisation,
     realStats,

@@ -207,6 +207,6 @@ export class EvaluationSuite {
   /** Frees the real features and the neighbour pool. */
   dispose(): void {
     tf.dispose([this.#real.testFeatures, this.#real.pool]);
-    disposeMemorisation(this.#real.memorisation);
+    if (this.#real.memorisation) disposeMemorisation(this.#real.memorisation);
   }
 }

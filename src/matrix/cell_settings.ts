@@ -77,5 +77,6 @@ export function evaluationSizes(
     gridSize: c.gridSize,
     ...(c.nReal !== undefined ? { nReal: c.nReal } : {}),
     ...(c.singularFid !== undefined ? { singularFid: c.singularFid } : {}),
+    ...(c.memorisation !== undefined ? { memorisation: c.memorisation } : {}),
   };
 }

@@ -212,6 +212,57 @@ function traceSqrtProductEigen(
 }
 
 /**
+ * The trace term for a first covariance of low rank (N ≤ d samples): a
+ * pivoted Cholesky factor Σ₁ = L Lᵀ with r ≪ d columns (stopping when the
+ * largest remaining pivot is below 1e-12 of the largest variance, i.e.
+ * rounding), then the eigenvalues of the r×r matrix Lᵀ Σ₂ L, which are the
+ * non-zero eigenvalues of Σ₁^½ Σ₂ Σ₁^½. O(d²·r) instead of the O(d³)
+ * eigendecomposition: at d = 2048 and N = 8, milliseconds instead of about
+ * 25 s.
+ */
+function traceSqrtProductLowRank(
+  sigma1: Float64Array,
+  sigma2: Float64Array,
+  d: number,
+): number {
+  const residual = new Float64Array(d);
+  let maxDiag = 0;
+  for (let i = 0; i < d; i++) {
+    residual[i] = sigma1[i * d + i];
+    maxDiag = Math.max(maxDiag, residual[i]);
+  }
+  const tol = 1e-12 * maxDiag;
+  const chosen = new Uint8Array(d);
+  const columns: Float64Array[] = [];
+  while (columns.length < d) {
+    let p = -1;
+    for (let i = 0; i < d; i++) {
+      if (!chosen[i] && (p < 0 || residual[i] > residual[p])) p = i;
+    }
+    if (p < 0 || !(residual[p] > tol)) break;
+    const pivot = Math.sqrt(residual[p]);
+    const l = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      if (chosen[i]) continue;
+      let v = sigma1[i * d + p];
+      for (const c of columns) v -= c[i] * c[p];
+      l[i] = v / pivot;
+    }
+    l[p] = pivot;
+    chosen[p] = 1;
+    for (let i = 0; i < d; i++) if (!chosen[i]) residual[i] -= l[i] * l[i];
+    columns.push(l);
+  }
+  const r = columns.length;
+  if (r === 0) return 0;
+  const a = new Float64Array(r * d);
+  columns.forEach((c, j) => a.set(c, j * d));
+  const t = dotProducts(a, r, sigma2, d, d);
+  const m = dotProducts(a, r, t, r, d, true);
+  return traceSqrtSymmetric(m, r);
+}
+
+/**
  * FID from precomputed statistics: ‖μ₁−μ₂‖² + Tr(Σ₁) + Tr(Σ₂) −
  * 2·Tr((Σ₁^½ Σ₂ Σ₁^½)^½), in float64.
  *
@@ -276,6 +327,10 @@ export function fidFromStats(
         "fid: method 'cholesky' needs a positive definite first covariance; use 'auto' or 'eigen'",
       );
     }
+  }
+  if (cross === null && a.n <= d && method !== "eigen") {
+    // Σ₁ from N ≤ d samples has rank < d: factor it at its rank.
+    cross = traceSqrtProductLowRank(a.sigma, b.sigma, d);
   }
   if (cross === null) cross = traceSqrtProductEigen(a.sigma, b.sigma, d);
   return meanTerm + trace - 2 * cross;

@@ -47,6 +47,7 @@ const CONFIG_RULES: Record<keyof CellConfig, ConfigRule> = {
   gridSize: { kind: "int", min: 1 },
   nReal: { kind: "int", min: 2 },
   singularFid: { kind: "choice", choices: ["refuse", "warn"] },
+  memorisation: { kind: "choice", choices: ["on", "off"] },
   criticNorm: {
     kind: "choice",
     choices: ["auto", "batchnorm", "layernorm", "none"],

@@ -54,6 +54,13 @@ export interface EvaluationSizes {
    * 2048-d Inception features).
    */
   singularFid?: "refuse" | "warn";
+  /**
+   * The memorisation test (copy rates over the whole train split): `on`
+   * (absent: the default) or `off`, which leaves its columns empty and skips
+   * passing the whole train split through the evaluator once (hours for
+   * Inception-v3 on a CPU).
+   */
+  memorisation?: "on" | "off";
 }
 
 /**

@@ -42,6 +42,8 @@ Deno.test("bench --evaluator inception (formula weights): a short run completes 
           nEval: 8,
           nReal: 8,
           singularFid: "warn",
+          // The copy test would pass all 512 train images through Inception.
+          memorisation: "off",
           nEquilibrium: 8,
           nNeighbour: 4,
           nNeighbourPool: 16,
@@ -86,6 +88,7 @@ Deno.test("bench --evaluator inception (formula weights): a short run completes 
     }
     // IS lies in [1, classes]; the formula network has 1008 classes.
     assert.ok(Number(row.is_mean) >= 1 && Number(row.is_mean) <= 1008);
+    assert.equal(row.copy_rate, "", "memorisation off: no copy rate");
     const manifest = await readManifest(out);
     assert.equal(manifest!.cells["synthetic-mlp-ns-s0"].status, "finished");
   } finally {

@@ -131,7 +131,7 @@ Deno.test("bench --jobs 2: a different spec is refused before any child starts",
     "--out",
     out,
   );
-  assert.equal(code, 1);
+  assert.equal(code, 2);
   assert.match(errors, /holds a run of a different spec/);
   assert.deepEqual(await snapshot(out), before, "nothing written");
 });
@@ -141,7 +141,7 @@ Deno.test("bench --jobs 2: a corrupt manifest is refused before any child starts
   await Deno.writeTextFile(join(out, "manifest.json"), "{ not json");
   const before = await snapshot(out);
   const { code, errors } = await bench("--jobs", "2", "--out", out);
-  assert.equal(code, 1);
+  assert.equal(code, 2);
   assert.match(errors, /manifest\.json: invalid JSON/);
   assert.deepEqual(await snapshot(out), before, "nothing written");
 });
@@ -159,7 +159,7 @@ for (const jobs of ["1", "2"]) {
       "--out",
       out,
     );
-    assert.equal(code, 1);
+    assert.equal(code, 2);
     const line = errors.split("\n").find((l) => l.includes("manifest.json"));
     assert.ok(line, errors);
     assert.match(
@@ -179,7 +179,7 @@ Deno.test("bench and report: a metrics.csv cut off mid-line after its cells fini
     await Deno.writeTextFile(path, text.slice(0, text.length - 20));
     const before = await snapshot(out);
     const { code, errors } = await bench("--jobs", jobs, "--out", out);
-    assert.equal(code, 1, `--jobs ${jobs}`);
+    assert.equal(code, 2, `--jobs ${jobs}`);
     assert.match(errors, new RegExp(`metrics\\.csv: line ${lines} is cut off`));
     assert.deepEqual(await snapshot(out), before, "nothing written");
     const report = await main([
@@ -199,7 +199,7 @@ Deno.test("bench and report: a metrics.csv missing the rows of a finished cell i
   // Header + 2 cells × 2 evaluations; cut after the first cell's rows.
   await Deno.writeTextFile(path, lines.slice(0, 3).join("\n") + "\n");
   const { code, errors } = await bench("--jobs", "1", "--out", out);
-  assert.equal(code, 1);
+  assert.equal(code, 2);
   assert.match(
     errors,
     /metrics\.csv: no row for cell synthetic-mlp-hinge-s0 at step 2/,
@@ -249,7 +249,7 @@ Deno.test("bench: a second runner on the same --out is refused and writes nothin
     try {
       const before = await snapshot(out);
       const { code, errors } = await bench("--jobs", jobs, "--out", out);
-      assert.equal(code, 1);
+      assert.equal(code, 2);
       assert.match(
         errors,
         new RegExp(`is in use by process ${Deno.pid} on .* since `),

@@ -129,7 +129,7 @@ Deno.test("bench: a directory made with another spec is refused", async () => {
   const original = console.error;
   console.error = (line: string) => errors.push(line);
   try {
-    assert.equal(await bench("--out", single, "--steps", "9"), 1);
+    assert.equal(await bench("--out", single, "--steps", "9"), 2);
   } finally {
     console.error = original;
   }

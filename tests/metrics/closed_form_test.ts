@@ -320,3 +320,21 @@ Deno.test("mulberry32 seeds are reproducible (sanity)", () => {
   const a = mulberry32(5), b = mulberry32(5);
   for (let i = 0; i < 10; i++) assert.equal(a(), b());
 });
+
+Deno.test("fid with N ≤ d: the low-rank (pivoted Cholesky) path equals the eigendecomposition", async () => {
+  await setupBackend();
+  const small = tf.randomNormal([10, 96], 0, 1, "float32", 7) as tf.Tensor2D;
+  const big = tf.randomNormal([300, 96], 0.2, 1.3, "float32", 8) as tf.Tensor2D;
+  const a = await featureStats(small);
+  const b = await featureStats(big);
+  const singular = { allowSingular: true };
+  // The eigen path also sums the square roots of Σ₁'s rounding-noise
+  // eigenvalues (rank 9 < 96); the two agree to about 1e-8 relative.
+  const fast = fidFromStats(a, b, singular);
+  const eigen = fidFromStats(a, b, { ...singular, method: "eigen" });
+  assert.ok(
+    Math.abs(fast - eigen) <= 1e-7 * Math.abs(eigen),
+    `${fast} vs ${eigen}`,
+  );
+  tf.dispose([small, big]);
+});
