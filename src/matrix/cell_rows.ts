@@ -14,7 +14,8 @@ import type { IntervalMetrics } from "../evaluation/suite.ts";
 import type { Manifest } from "../results/manifest.ts";
 import type { CsvValue } from "../results/csv.ts";
 import { writeCsvFile } from "../results/csv.ts";
-import { METRIC_NAMES, SUMMARY_COLUMN_NAMES } from "../results/columns.ts";
+import { SUMMARY_COLUMN_NAMES } from "../results/columns.ts";
+import { METRIC_NAMES } from "../results/metric_columns.ts";
 import { summaryCsvPath } from "../results/layout.ts";
 import { expandSpec } from "../spec/expand.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { scatterRows } from "./_linalg.ts";
+import { scatterRows } from "./_covariance.ts";
 
 self.onmessage = (
   ev: MessageEvent<

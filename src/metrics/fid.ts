@@ -10,12 +10,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import {
-  dotProducts,
-  meanAndCovarianceParallel,
-  symmetricEigen,
-  traceSqrtProduct,
-} from "./_linalg.ts";
+import { dotProducts, traceSqrtProduct } from "./_linalg.ts";
+import { meanAndCovarianceParallel } from "./_covariance.ts";
+import { symmetricEigen } from "./_symmetric_eigen.ts";
 
 /** Mean and covariance of a feature set, as cached by the trainer. */
 export interface FeatureStats {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { assert } from "../_assert.ts";
 import { main } from "../../src/cli/main.ts";
 import { csvRecords, readCsv } from "../../src/results/csv.ts";
-import { METRIC_NAMES } from "../../src/results/columns.ts";
+import { METRIC_NAMES } from "../../src/results/metric_columns.ts";
 
 Deno.test("smoke profile: trains every cell on MNIST and writes every metric", async () => {
   const out = await Deno.makeTempDir({ prefix: "ganbench-smoke-" });

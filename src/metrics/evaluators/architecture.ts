@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { symmetricEigen } from "../_linalg.ts";
+import { symmetricEigen } from "../_symmetric_eigen.ts";
 import type { ImageShape3 } from "./types.ts";
 
 /** Name of the feature layer of every ganbench evaluator. */
