@@ -136,6 +136,22 @@ const SPEC_OK = {
   defaults: { steps: 4, batchSize: 8, evalEvery: 4, nEval: 64 },
 };
 
+/**
+ * Arguments of a bench run of `$S/spec.json` ({@linkcode SPEC_OK}) into a
+ * scratch `--out`, one job, with `extra` flags in between.
+ */
+function specRun(...extra: string[]): string[] {
+  return [
+    "--profile",
+    "$S/spec.json",
+    ...extra,
+    "--out",
+    "results/_probes/out",
+    "--jobs",
+    "1",
+  ];
+}
+
 /** The probes. */
 const PROBES: Probe[] = [
   // Bad flags.
@@ -307,16 +323,7 @@ const PROBES: Probe[] = [
     name: "truncated MNIST images file",
     category: "bad data",
     task: "bench",
-    args: [
-      "--profile",
-      "$S/spec.json",
-      "--data-dir",
-      "$S/data",
-      "--out",
-      "results/_probes/out",
-      "--jobs",
-      "1",
-    ],
+    args: specRun("--data-dir", "$S/data"),
     setup: async (s) => {
       await writeText(join(s, "spec.json"), JSON.stringify(SPEC_OK));
       await Deno.mkdir(join(s, "data"), { recursive: true });
@@ -339,16 +346,7 @@ const PROBES: Probe[] = [
     name: "data directory missing",
     category: "bad data",
     task: "bench",
-    args: [
-      "--profile",
-      "$S/spec.json",
-      "--data-dir",
-      "$S/nodata",
-      "--out",
-      "results/_probes/out",
-      "--jobs",
-      "1",
-    ],
+    args: specRun("--data-dir", "$S/nodata"),
     setup: (s) => writeText(join(s, "spec.json"), JSON.stringify(SPEC_OK)),
     exit: 2,
   },
@@ -487,16 +485,7 @@ const PROBES: Probe[] = [
     name: "--evaluator file missing",
     category: "evaluator faults",
     task: "bench",
-    args: [
-      "--profile",
-      "$S/spec.json",
-      "--evaluator",
-      "$S/nosuch.json",
-      "--out",
-      "results/_probes/out",
-      "--jobs",
-      "1",
-    ],
+    args: specRun("--evaluator", "$S/nosuch.json"),
     setup: (s) => writeText(join(s, "spec.json"), JSON.stringify(SPEC_OK)),
     exit: 2,
   },
@@ -504,16 +493,7 @@ const PROBES: Probe[] = [
     name: "--evaluator not JSON",
     category: "evaluator faults",
     task: "bench",
-    args: [
-      "--profile",
-      "$S/spec.json",
-      "--evaluator",
-      "$S/ev.json",
-      "--out",
-      "results/_probes/out",
-      "--jobs",
-      "1",
-    ],
+    args: specRun("--evaluator", "$S/ev.json"),
     setup: async (s) => {
       await writeText(join(s, "spec.json"), JSON.stringify(SPEC_OK));
       await writeText(join(s, "ev.json"), "not json");
@@ -524,16 +504,7 @@ const PROBES: Probe[] = [
     name: "--evaluator spec names a missing model",
     category: "evaluator faults",
     task: "bench",
-    args: [
-      "--profile",
-      "$S/spec.json",
-      "--evaluator",
-      "$S/ev.json",
-      "--out",
-      "results/_probes/out",
-      "--jobs",
-      "1",
-    ],
+    args: specRun("--evaluator", "$S/ev.json"),
     setup: async (s) => {
       await writeText(join(s, "spec.json"), JSON.stringify(SPEC_OK));
       await writeText(
@@ -547,18 +518,12 @@ const PROBES: Probe[] = [
     name: "--evaluator inception, weight file missing",
     category: "evaluator faults",
     task: "bench",
-    args: [
-      "--profile",
-      "$S/spec.json",
+    args: specRun(
       "--evaluator",
       "inception",
       "--inception-weights",
       "$S/none.pth",
-      "--out",
-      "results/_probes/out",
-      "--jobs",
-      "1",
-    ],
+    ),
     setup: (s) => writeText(join(s, "spec.json"), JSON.stringify(SPEC_OK)),
     exit: 2,
   },

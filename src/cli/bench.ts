@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Command } from "./_command.ts";
 import { parseFlags, UsageError, withoutFlags } from "./_args.ts";
 import { errorText } from "../util/errors.ts";
-import { BENCH_FLAGS, benchHelp } from "./_bench_flags.ts";
+import { BENCH_FLAGS, benchHelp, parseJobs } from "./_bench_flags.ts";
 import type { BenchValues } from "./_bench_flags.ts";
 import { benchCells } from "./_bench_cells.ts";
 import { summaryTable } from "./_summary_table.ts";
@@ -73,7 +73,7 @@ export const benchCommand: Command = {
         : new UsageError(errorText(error));
     }
     const plan = shard === undefined
-      ? await processPlan(jobsValue(values.jobs), values.backend, cells.length)
+      ? await processPlan(parseJobs(values.jobs), values.backend, cells.length)
       : { jobs: 1, backend: "" };
     if (plan.jobs > 1) {
       return await runInJobs(args, values, spec, cells, outDir, plan);
@@ -110,15 +110,6 @@ export const benchCommand: Command = {
     return 0;
   },
 };
-
-/** `--jobs`: a positive integer or `auto`. */
-function jobsValue(text: string): number | "auto" {
-  if (text === "auto") return "auto";
-  if (/^\d+$/.test(text) && Number(text) >= 1) return Number(text);
-  throw new UsageError(
-    `--jobs: expected a positive integer or 'auto', got '${text}'`,
-  );
-}
 
 /**
  * Refuses, before anything runs, an `--out` this process may not read and

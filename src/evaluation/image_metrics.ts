@@ -15,7 +15,6 @@ import {
   kid,
   prdc,
   type PrdcReal,
-  prdcReal,
   psnrSsimNearest,
   ssimDiversity,
   toUnitRange,
@@ -216,30 +215,22 @@ export async function imageMetrics(
     ? real.ssimDivRealSameClass
     : real.ssimDivReal;
   timer.lap("ssim_div");
-  Object.assign(metrics, await prdcMetrics(fakes.features, real.testFeatures));
+  Object.assign(metrics, await prdcMetrics(fakes.features, real.prdcReference));
   timer.lap("prdc");
   return metrics;
 }
 
-/** The real side of precision/recall/density/coverage, once per real set. */
-const PRDC_REAL = new WeakMap<tf.Tensor2D, Promise<PrdcReal>>();
-
 /**
  * Precision, recall (k = 3), density and coverage (k = 5) of the fakes'
- * features against the real test features; the real radii are computed at
- * the first interval and reused. Absent when a set is too small for its k.
+ * features against the real test features, whose radii were prepared once
+ * per run. Absent when a set is too small for its k.
  */
 async function prdcMetrics(
   fakes: tf.Tensor2D,
-  real: tf.Tensor2D,
+  real: PrdcReal | undefined,
 ): Promise<IntervalMetrics> {
-  if (fakes.shape[0] <= 3 || real.shape[0] <= 5) return {};
-  let prepared = PRDC_REAL.get(real);
-  if (!prepared) {
-    prepared = prdcReal(real, { kPr: 3, kDc: 5 });
-    PRDC_REAL.set(real, prepared);
-  }
-  const r = await prdc(await prepared, fakes);
+  if (fakes.shape[0] <= 3 || !real) return {};
+  const r = await prdc(real, fakes);
   return {
     precision: r.precision,
     recall: r.recall,

@@ -12,10 +12,11 @@ import type { Dataset } from "../data/types.ts";
 import {
   featureStats,
   kidReference,
+  prdcReal,
   ssimDiversity,
   toUnitRange,
 } from "../metrics/mod.ts";
-import type { FeatureStats, KidReference } from "../metrics/mod.ts";
+import type { FeatureStats, KidReference, PrdcReal } from "../metrics/mod.ts";
 import type { EvaluationSizes } from "../spec/types.ts";
 import { imagesAt } from "../train/real_batch.ts";
 import { cachedTestPredictions } from "./feature_cache.ts";
@@ -46,6 +47,11 @@ export interface RealData {
   fidFloorStd: number;
   /** KID's K_YY terms of the test features, for every interval's `kid`. */
   kidReference: KidReference;
+  /**
+   * The real side of precision/recall (k = 3) and density/coverage (k = 5):
+   * the test features' radii; none when the test set is too small for k.
+   */
+  prdcReference?: PrdcReal;
   /** Mean SSIM over random pairs of real test images (any class). */
   ssimDivReal: number;
   /** The same, pairs within a class (reported for conditional variants). */
@@ -97,6 +103,9 @@ export async function prepareRealData(
     sizes.nEval,
     kidSettings(sizes),
   );
+  const prdcReference = testFeatures.shape[0] > 5
+    ? await prdcReal(testFeatures, { kPr: 3, kDc: 5 })
+    : undefined;
   const poolIdx = fixedSubset(
     dataset.train.count,
     Math.min(sizes.nNeighbourPool, dataset.train.count),
@@ -120,6 +129,7 @@ export async function prepareRealData(
     fidFloor: floor.mean,
     fidFloorStd: floor.std,
     kidReference: kidReal,
+    prdcReference,
     pool,
     ...diversity,
   };
