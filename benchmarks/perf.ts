@@ -14,18 +14,24 @@
  * `python3-torch`), `benchmarks/torch_peer.py` trains the same steps in
  * PyTorch and its rows (backend `torch-cpu`) are added.
  *
+ * Then (when `--variants` includes `pix2pix`, as it does by default) the
+ * pix2pix rows: pairs/s of the `l1-lsgan` translation step of the 32×32 U-Net
+ * and the n = 2 PatchGAN (1 → 3 channels, batch 16 whatever `--batch` says,
+ * `benchmarks/translation_step_speed.ts`) on each backend, beside the same
+ * step in PyTorch on one CPU thread (`torch_peer.py --unet`, target ≥ 0.8×).
+ *
  * Then (unless `--inception off`) the FID Inception-v3 rows: pool3
  * feature extraction images/s on wasm beside PyTorch on one CPU thread (same
  * network, batch 16, target ≥ 0.5×), and FID at d = 2048 from 10,000 ×
  * 10,000 features, statistics and trace term (target ≤ 10 s).
  *
  * Usage:
- * `deno task perf [--variants mlp,dcgan] [--datasets mnist,cifar10] [--backends cpu,wasm,webgpu] [--steps 10] [--warmup 2] [--batch 64] [--out results/perf.csv] [--torch auto|off] [--inception auto|off]`
+ * `deno task perf [--variants mlp,dcgan,pix2pix] [--datasets mnist,cifar10] [--backends cpu,wasm,webgpu] [--steps 10] [--warmup 2] [--batch 64] [--out results/perf.csv] [--torch auto|off] [--inception auto|off]`
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { parseFlags, UsageError } from "../src/cli/_args.ts";
+import { type FlagSpecs, parseFlags, UsageError } from "../src/cli/_args.ts";
 import { initBackend } from "../src/backend/init.ts";
 import type { ImageShape } from "../src/models/types.ts";
 import { createStepHarness } from "./profile_step.ts";
@@ -38,9 +44,9 @@ import { trainingShape } from "../src/train/real_batch.ts";
 import { evaluationSizes } from "../src/matrix/cell_settings.ts";
 import { BUILTIN_CONFIG } from "../src/spec/defaults.ts";
 import { errorText } from "../src/util/errors.ts";
-import { parseJsonText } from "../src/util/json.ts";
-import { featureStats, fidFromStats } from "../src/metrics/fid.ts";
-import { measureInceptionSpeed } from "./inception_speed.ts";
+import { runTorchPeer } from "./_torch_peer.ts";
+import { measureInception } from "./_inception_perf.ts";
+import { measurePix2pix } from "./_pix2pix_perf.ts";
 
 /** One measured cell. */
 export interface PerfRow {
@@ -179,22 +185,12 @@ export function toMarkdown(rows: PerfRow[]): string {
   ].join("\n");
 }
 
-/** Interpreters tried for the PyTorch peer (a pyenv shim may hide Debian's torch). */
-const PYTHONS = ["python3", "/usr/bin/python3"];
-
 async function torchRows(
   variants: string[],
   datasets: string[],
   opts: { steps: number; warmup: number; batch: number },
 ): Promise<PerfRow[]> {
-  const script = new URL("./torch_peer.py", import.meta.url).pathname;
-  try {
-    await Deno.stat(script);
-  } catch {
-    return [];
-  }
-  const args = [
-    script,
+  const rows = await runTorchPeer([
     "--variants",
     variants.join(","),
     "--datasets",
@@ -205,30 +201,9 @@ async function torchRows(
     String(opts.warmup),
     "--batch",
     String(opts.batch),
-  ];
-  let why = "no python3";
-  for (const python of PYTHONS) {
-    try {
-      const out = await new Deno.Command(python, {
-        args,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (!out.success) {
-        why = `${python}: ${
-          new TextDecoder().decode(out.stderr).trim().split("\n").pop()
-        }`;
-        continue;
-      }
-      // One JSON object per line with the PerfRow fields.
-      return new TextDecoder().decode(out.stdout).trim().split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => parseJsonText(l, `${python} torch_peer.py`) as PerfRow);
-    } catch (e) {
-      why = `${python}: ${errorText(e)}`;
-    }
-  }
-  console.error(`perf: torch peer skipped (${why})`);
+  ]);
+  if (typeof rows !== "string") return rows as unknown as PerfRow[];
+  console.error(`perf: torch peer skipped (${rows})`);
   return [];
 }
 
@@ -302,157 +277,79 @@ async function measureEvaluation(n: number): Promise<string> {
   return lines.join("\n");
 }
 
-/** Images/s of the FID Inception-v3 in the PyTorch peer (one thread), or why not. */
-async function torchInceptionSpeed(batch: number): Promise<number | string> {
-  const script = new URL("./torch_peer.py", import.meta.url).pathname;
-  let why = "no python3";
-  for (const python of PYTHONS) {
-    try {
-      const out = await new Deno.Command(python, {
-        args: [script, "--inception", "--batch", `${batch}`, "--threads", "1"],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      if (!out.success) {
-        why = `${python}: ${
-          new TextDecoder().decode(out.stderr).trim().split("\n").at(-1)
-        }`;
-        continue;
-      }
-      const row = parseJsonText(
-        new TextDecoder().decode(out.stdout).trim(),
-        `${python} torch_peer.py --inception`,
-      ) as { images_per_s: number };
-      return row.images_per_s;
-    } catch (e) {
-      why = `${python}: ${errorText(e)}`;
-    }
-  }
-  return why;
-}
+const FLAGS = {
+  variants: {
+    type: "list",
+    choices: ["mlp", "dcgan", "pix2pix"],
+    default: ["mlp", "dcgan", "pix2pix"],
+    description: "variants to time (pix2pix: the translation step)",
+  },
+  datasets: {
+    type: "list",
+    choices: ["mnist", "cifar10"],
+    default: ["mnist", "cifar10"],
+    description: "data-set shapes (random data of that shape)",
+  },
+  backends: {
+    type: "list",
+    choices: ["cpu", "wasm", "webgpu"],
+    default: ["cpu", "wasm", "webgpu"],
+    description: "backends (unavailable ones are skipped with a note)",
+  },
+  steps: {
+    type: "integer",
+    min: 1,
+    default: 10,
+    description: "timed steps (median)",
+  },
+  warmup: {
+    type: "integer",
+    min: 1,
+    default: 2,
+    description: "warm-up steps",
+  },
+  batch: {
+    type: "integer",
+    min: 1,
+    default: BUILTIN_CONFIG.batchSize,
+    description: "batch size",
+  },
+  out: { type: "string", valueName: "FILE", description: "CSV output file" },
+  "eval-n": {
+    type: "integer",
+    min: 0,
+    default: 2000,
+    description:
+      "time one evaluation interval on MNIST with this N on the first backend (0: skip)",
+  },
+  torch: {
+    type: "choice",
+    choices: ["auto", "off"],
+    default: "auto",
+    description: "add PyTorch peer rows when python3 can import torch",
+  },
+  inception: {
+    type: "choice",
+    choices: ["auto", "off"],
+    default: "auto",
+    description:
+      "time the FID Inception-v3 (wasm, against PyTorch) and FID at d = 2048",
+  },
+} as const satisfies FlagSpecs;
 
-/**
- * The FID Inception-v3 rows: pool3 images/s on wasm against PyTorch on one
- * CPU thread (batch 16), and FID at d = 2048 from 10,000 × 10,000 seeded
- * Gaussian features (statistics of both sets + trace term).
- */
-async function measureInception(torch: boolean): Promise<string> {
-  await initBackend("wasm");
-  const batch = 16;
-  const ours = await measureInceptionSpeed(batch, 2);
-  const peer = torch ? await torchInceptionSpeed(batch) : "--torch off";
-  const a = tf.randomNormal([10000, 2048], 0, 1, "float32", 1) as tf.Tensor2D;
-  const b = tf.randomNormal(
-    [10000, 2048],
-    0.1,
-    1.1,
-    "float32",
-    2,
-  ) as tf.Tensor2D;
-  const t0 = performance.now();
-  const sa = await featureStats(a);
-  const sb = await featureStats(b);
-  const t1 = performance.now();
-  fidFromStats(sa, sb);
-  const t2 = performance.now();
-  tf.dispose([a, b]);
-  const stats = (t1 - t0) / 1000, trace = (t2 - t1) / 1000;
-  const ratio = typeof peer === "number" ? ours.imagesPerSecond / peer : NaN;
-  return [
-    `FID Inception-v3 (load average ${Deno.loadavg()[0].toFixed(1)})`,
-    "",
-    "| measurement | ganbench (wasm) | PyTorch CPU, 1 thread | ratio | target |",
-    "|---|---:|---:|---:|---|",
-    `| pool3 features, batch ${batch}, images/s | ${
-      ours.imagesPerSecond.toFixed(2)
-    } | ${typeof peer === "number" ? peer.toFixed(2) : `— (${peer})`} | ${
-      Number.isNaN(ratio) ? "—" : `${ratio.toFixed(2)}×`
-    } | ≥ 0.5× ${
-      Number.isNaN(ratio) ? "" : ratio >= 0.5 ? "(met)" : "(NOT met)"
-    } |`,
-    `| FID d = 2048, N = 10,000 per set: statistics + trace, s | ${
-      stats.toFixed(1)
-    } + ${trace.toFixed(1)} = ${(stats + trace).toFixed(1)} | — | — | ≤ 10 s ${
-      stats + trace <= 10 ? "(met)" : "(NOT met)"
-    } |`,
-  ].join("\n");
-}
-
-async function main(): Promise<void> {
-  const { values } = parseFlags(Deno.args, {
-    variants: {
-      type: "list",
-      choices: ["mlp", "dcgan"],
-      default: ["mlp", "dcgan"],
-      description: "variants to time",
-    },
-    datasets: {
-      type: "list",
-      choices: ["mnist", "cifar10"],
-      default: ["mnist", "cifar10"],
-      description: "data-set shapes (random data of that shape)",
-    },
-    backends: {
-      type: "list",
-      choices: ["cpu", "wasm", "webgpu"],
-      default: ["cpu", "wasm", "webgpu"],
-      description: "backends (unavailable ones are skipped with a note)",
-    },
-    steps: {
-      type: "integer",
-      min: 1,
-      default: 10,
-      description: "timed steps (median)",
-    },
-    warmup: {
-      type: "integer",
-      min: 1,
-      default: 2,
-      description: "warm-up steps",
-    },
-    batch: {
-      type: "integer",
-      min: 1,
-      default: BUILTIN_CONFIG.batchSize,
-      description: "batch size",
-    },
-    out: { type: "string", valueName: "FILE", description: "CSV output file" },
-    "eval-n": {
-      type: "integer",
-      min: 0,
-      default: 2000,
-      description:
-        "time one evaluation interval on MNIST with this N on the first backend (0: skip)",
-    },
-    torch: {
-      type: "choice",
-      choices: ["auto", "off"],
-      default: "auto",
-      description: "add PyTorch peer rows when python3 can import torch",
-    },
-    inception: {
-      type: "choice",
-      choices: ["auto", "off"],
-      default: "auto",
-      description:
-        "time the FID Inception-v3 (wasm, against PyTorch) and FID at d = 2048",
-    },
-  });
-  const opts = {
-    steps: values.steps as number,
-    warmup: values.warmup as number,
-    batch: values.batch as number,
-  };
-  const variants = values.variants as string[];
-  const datasets = values.datasets as string[];
+/** The `mlp` / `dcgan` rows on each backend (unavailable ones skipped with a note). */
+async function ganRows(
+  backends: string[],
+  variants: string[],
+  datasets: string[],
+  opts: { steps: number; warmup: number; batch: number },
+): Promise<PerfRow[]> {
   const rows: PerfRow[] = [];
-  for (const backend of values.backends as string[]) {
+  for (const backend of backends) {
     try {
       await initBackend(backend as "cpu");
     } catch (e) {
-      console.error(
-        `perf: backend ${backend} skipped: ${errorText(e)}`,
-      );
+      console.error(`perf: backend ${backend} skipped: ${errorText(e)}`);
       continue;
     }
     for (const variant of variants) {
@@ -465,20 +362,39 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (values.torch === "auto") {
-    rows.push(...await torchRows(variants, datasets, opts));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(Deno.args, FLAGS);
+  const opts = {
+    steps: values.steps as number,
+    warmup: values.warmup as number,
+    batch: values.batch as number,
+  };
+  const backends = values.backends as string[];
+  const variants = (values.variants as string[]).filter((v) => v !== "pix2pix");
+  const datasets = values.datasets as string[];
+  const torch = values.torch === "auto";
+  const rows: PerfRow[] = [];
+  if (variants.length > 0) {
+    rows.push(...await ganRows(backends, variants, datasets, opts));
+    if (torch) rows.push(...await torchRows(variants, datasets, opts));
+    console.log(toMarkdown(rows));
   }
   if (values.out) {
     await Deno.writeTextFile(values.out as string, toCsv(rows));
   }
-  console.log(toMarkdown(rows));
+  if ((values.variants as string[]).includes("pix2pix")) {
+    console.log("\n" + await measurePix2pix(backends, opts, torch));
+  }
   const evalN = values["eval-n"] as number;
   if (evalN > 0) {
-    await initBackend((values.backends as string[])[0] as "cpu");
+    await initBackend(backends[0] as "cpu");
     console.log("\n" + await measureEvaluation(evalN));
   }
   if (values.inception === "auto") {
-    console.log("\n" + await measureInception(values.torch === "auto"));
+    console.log("\n" + await measureInception(torch));
   }
 }
 

@@ -46,7 +46,8 @@ export const BENCH_FLAGS = {
   steps: {
     type: "integer",
     min: 1,
-    description: "G steps per cell (all cells)",
+    description:
+      "training budget per cell, in the cells' budget unit (D steps by default; all cells)",
   },
   "batch-size": {
     type: "integer",
@@ -57,13 +58,13 @@ export const BENCH_FLAGS = {
     type: "integer",
     min: 1,
     description:
-      "evaluate every N G steps (all cells); a cell whose checkpoint interval is not a multiple of N then checkpoints at the next multiple of N at or above it (e.g. 500 → 1000 with --eval-every 1000), unless --checkpoint-every is given",
+      "evaluate every N budget units (D steps by default; all cells); a cell whose checkpoint interval is not a multiple of N then checkpoints at the next multiple of N at or above it (e.g. 500 → 1000 with --eval-every 1000), unless --checkpoint-every is given",
   },
   "checkpoint-every": {
     type: "integer",
     min: 0,
     description:
-      "checkpoint every N G steps (all cells); 0 = never, else a multiple of the evaluation interval",
+      "checkpoint every N budget units (all cells); 0 = never, else a multiple of the evaluation interval",
   },
   "n-eval": {
     type: "integer",

@@ -71,9 +71,20 @@ export interface SpecFlags {
 export function applyOverrides(spec: MatrixSpec, flags: SpecFlags): MatrixSpec {
   checkFlags(flags);
   const out: MatrixSpec = structuredClone(spec);
-  if (flags.datasets !== undefined) out.datasets = [...flags.datasets];
-  if (flags.variants !== undefined) out.variants = [...flags.variants];
-  if (flags.losses !== undefined) out.losses = [...flags.losses];
+  if (out.tasks !== undefined) {
+    // A translation spec: its axes are tasks × objectives (variant pix2pix).
+    if (flags.variants !== undefined) {
+      throw new Error(
+        "--variants: a translation spec has no variant axis (its cells are pix2pix); use --datasets for tasks and --losses for objectives",
+      );
+    }
+    if (flags.datasets !== undefined) out.tasks = [...flags.datasets];
+    if (flags.losses !== undefined) out.objectives = [...flags.losses];
+  } else {
+    if (flags.datasets !== undefined) out.datasets = [...flags.datasets];
+    if (flags.variants !== undefined) out.variants = [...flags.variants];
+    if (flags.losses !== undefined) out.losses = [...flags.losses];
+  }
   if (flags.seeds !== undefined) out.seeds = [...flags.seeds];
   out.include = out.include.filter((inc) =>
     (flags.datasets === undefined || inc.dataset === undefined ||

@@ -12,7 +12,7 @@ import { errorText } from "../util/errors.ts";
 import { BENCH_FLAGS, benchHelp, parseJobs } from "./_bench_flags.ts";
 import type { BenchValues } from "./_bench_flags.ts";
 import { benchCells } from "./_bench_cells.ts";
-import { summaryTable } from "./_summary_table.ts";
+import { seedMeanTable, summaryTable } from "./_summary_table.ts";
 import { initBackend } from "../backend/mod.ts";
 import { DEFAULT_CACHE_DIR } from "../data/types.ts";
 import type { Cell, MatrixSpec } from "../spec/types.ts";
@@ -50,7 +50,7 @@ export const benchCommand: Command = {
       for (const cell of cells) {
         const c = cell.config;
         console.log(
-          `  ${cell.id}  steps ${c.steps}  batch ${c.batchSize}  eval every ${c.evalEvery}  nEval ${c.nEval}`,
+          `  ${cell.id}  steps ${c.steps} (${c.budget})  batch ${c.batchSize}  eval every ${c.evalEvery}  nEval ${c.nEval}`,
         );
       }
       return 0;
@@ -102,6 +102,7 @@ export const benchCommand: Command = {
       inceptionWeights: values["inception-weights"],
     });
     console.log(summaryTable(summaries));
+    await printSeedMeans(outDir);
     console.log(
       `\n${summaries.length} cell(s) in ${
         seconds(started)
@@ -180,6 +181,7 @@ async function runInJobs(
     cacheDir: DEFAULT_CACHE_DIR,
   });
   console.log(summaryTable(summaries));
+  await printSeedMeans(outDir);
   const { finished, diverged, running } = merged.counts;
   console.log(
     `\n${cells.length} cell(s) in ${
@@ -187,4 +189,18 @@ async function runInJobs(
     } s with --jobs ${jobs}: ${finished} finished, ${diverged} diverged, ${running} unfinished; results in ${outDir}/ ${RESULTS_NOTE}`,
   );
   return failed.length > 0 || running > 0 ? 1 : 0;
+}
+
+/**
+ * Prints the mean ± std table over seeds when the run has several seeds of
+ * a configuration; a results directory that cannot be read back (a failed
+ * run) prints nothing here: the per-cell table already said what happened.
+ */
+async function printSeedMeans(outDir: string): Promise<void> {
+  try {
+    const table = await seedMeanTable(outDir);
+    if (table) console.log(`\nMean ± std over seeds:\n\n${table}`);
+  } catch {
+    // Reported by the per-cell table and the exit code.
+  }
 }

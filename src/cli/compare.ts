@@ -3,15 +3,17 @@
  * directories cell group by cell group over seeds, prints a Markdown table
  * fit for a pull-request comment and writes `compare.json`.
  *
- * Exit codes: 0 when no threshold is breached by a significant change, 1
- * when one is (or a cell group diverged on more seeds), 2 on bad input (a
+ * Exit codes: 0 when no threshold is breached by a change significant after
+ * the multiple-testing correction (`--correction`, default Holm–Bonferroni),
+ * 1 when one is, or an untested breach with n = 1 under `--n1 fail`, or a
+ * cell group diverged on more seeds; 2 on bad input (a
  * missing directory; different data sets, evaluators or protocols; a `nan`,
  * `inf` or non-numeric metric, a cut-off or lost row, a cell group of the
  * baseline missing from the candidate).
  *
  * @example
  * ```sh
- * deno run -A src/cli/main.ts compare results/baseline results/pr --fail-on fid:+5%,is_mean:-3%
+ * deno run -A src/cli/main.ts compare results/baseline results/pr --fail-on fid:+5%,kid_mean:+2sd --correction bh
  * ```
  *
  * @module
@@ -20,7 +22,9 @@ import type { Command } from "./_command.ts";
 import { formatHelp, parseFlags, UsageError } from "./_args.ts";
 import type { FlagSpecs } from "./_args.ts";
 import { COMPARE_METRICS, compareMetrics } from "../report/compare.ts";
+import { gateSummary } from "../report/compare_render.ts";
 import { ReportInputError } from "../report/errors.ts";
+import { CORRECTIONS } from "../report/multiple_testing.ts";
 import {
   DEFAULT_THRESHOLDS,
   formatThreshold,
@@ -37,7 +41,7 @@ const FLAGS = {
     type: "string",
     valueName: "LIST",
     description:
-      "thresholds, e.g. fid:+5%,is_mean:-3%,eq_gap:+0.1 (relative with %, else absolute; <metric>:off removes one); replace the defaults per metric",
+      "thresholds, e.g. fid:+5%,kid_mean:+2sd,eq_gap:+0.1 (% of the baseline mean; sd: multiples of the baseline's seed-to-seed std; else absolute; <metric>:off removes one); replace the defaults per metric",
   },
   thresholds: {
     type: "string",
@@ -56,8 +60,15 @@ const FLAGS = {
   alpha: {
     type: "number",
     valueName: "P",
-    description: "significance level of the tests",
+    description: "significance level of the adjusted p-values",
     default: 0.05,
+  },
+  correction: {
+    type: "choice",
+    choices: CORRECTIONS,
+    description:
+      "multiple-testing correction over all gate tests of the comparison: Holm–Bonferroni (family-wise error), Benjamini–Hochberg (false discovery rate) or none",
+    default: "holm",
   },
   n1: {
     type: "choice",
@@ -71,12 +82,6 @@ const FLAGS = {
     valueName: "LIST",
     description: `metrics to compare (thresholded metrics are always added)`,
     default: COMPARE_METRICS.map((m) => m.name),
-  },
-  resamples: {
-    type: "integer",
-    min: 100,
-    description: "bootstrap resamples (used when the smaller side has n = 2)",
-    default: 10_000,
   },
   out: {
     type: "string",
@@ -102,7 +107,7 @@ const FLAGS = {
 } as const satisfies FlagSpecs;
 
 const SUMMARY =
-  "Compares a candidate results directory with a baseline: cells are matched by (data set, variant, loss) and aggregated over seeds (each cell's final row, summary.csv). For every metric it reports the change, the relative change and a significance test across seeds: Welch's t-test when both sides have n >= 3, a percentile-bootstrap interval when the smaller side has n = 2, no test with n = 1 (a breach then fails unless --n1 warn). Exit 1 when a threshold is breached by a significant change or a cell group diverged on more seeds; exit 2 when the runs are not comparable (different data sets, evaluators or protocols: steps, batch size, n_eval, …) or the input is damaged (a nan, inf or non-numeric metric, a cut-off or lost row, a cell group of the baseline missing from the candidate).";
+  "Compares a candidate results directory with a baseline: cells are matched by (data set, variant, loss) and aggregated over seeds (each cell's final row, summary.csv). For every metric it reports the change, the relative change and Welch's two-sided t-test across seeds (n >= 2 on both sides; uncorrected, descriptive). The gate: a thresholded metric is tested with Welch's t-test one-sided in the threshold's worse direction; the p-values of all such tests are adjusted together (--correction holm|bh|none), and a threshold breach fails when its adjusted p < --alpha. With n = 1 on a side there is no test: a breach fails unless --n1 warn; an sd threshold with one baseline seed cannot apply. Exit 1 on a failing breach or when a cell group diverged on more seeds; exit 2 when the runs are not comparable (different data sets, evaluators or protocols: steps, batch size, n_eval, …) or the input is damaged (a nan, inf or non-numeric metric, a cut-off or lost row, a cell group of the baseline missing from the candidate).";
 
 /**
  * The thresholds of the flags: the defaults (unless `noDefaults`), then the
@@ -167,9 +172,9 @@ export const compareCommand: Command = {
       output = await writeComparison(baseDir, candDir, {
         thresholds,
         alpha,
+        correction: values.correction,
         n1: values.n1,
         metrics: compareMetrics(values.metrics),
-        resamples: values.resamples,
         jsonPath: values.out,
         markdownPath: values.markdown,
         changesOnly: values["changes-only"],
@@ -183,7 +188,7 @@ export const compareCommand: Command = {
     console.error(
       `compare: ${result.status}${
         result.failures.length ? ` (${result.failures.length} failure(s))` : ""
-      }; wrote ${jsonPath}`,
+      }; gate: ${gateSummary(result)}; wrote ${jsonPath}`,
     );
     return result.status === "fail" ? 1 : 0;
   },

@@ -36,8 +36,8 @@ export interface BestFid {
  * @param cell The cell.
  * @param backend The backend it runs on.
  * @param evaluator The evaluator of its metrics.
- * @returns `cell`, `dataset`, `variant`, `loss`, `seed`, `backend`,
- *   `device`, `evaluator`, `evaluator_md5`, `n_eval`.
+ * @returns `cell`, `dataset`, `variant`, `loss`, `seed`, `budget_unit`,
+ *   `backend`, `device`, `evaluator`, `evaluator_md5`, `n_eval`.
  * @example
  * ```ts
  * import type { Cell } from "../spec/types.ts";
@@ -59,6 +59,7 @@ export function identityRow(
     variant: cell.variant,
     loss: cell.loss,
     seed: cell.seed,
+    budget_unit: cell.config.budget,
     backend: backend.backend,
     device: backend.device,
     evaluator: evaluator.id,
@@ -89,6 +90,7 @@ export function evaluationRow(
     step: at.step,
     epoch: at.imagesSeen / trainCount,
     images_seen: at.imagesSeen,
+    d_steps: at.dSteps,
     wall_s: wallSeconds,
     images_per_s: at.imagesPerSecond,
     ...metrics,
@@ -125,6 +127,7 @@ export function divergedRow(
     step: outcome.step,
     epoch: (outcome.step * imagesPerStep) / trainCount,
     images_seen: outcome.step * imagesPerStep,
+    d_steps: outcome.dSteps,
     wall_s: wallSeconds,
     images_per_s: outcome.imagesPerSecond,
     status: "diverged",

@@ -6,12 +6,18 @@
  */
 import type { Cell, EvaluationSizes } from "../spec/types.ts";
 import type { TrainConfig } from "../train/trainer.ts";
+import { gStepCounts } from "../train/train_config.ts";
+import { getLoss } from "../losses/registry.ts";
 
 /**
- * The trainer settings of a cell.
+ * The trainer settings of a cell, its budget converted from the spec's
+ * `budget` unit to G steps.
  *
  * @param cell The cell.
  * @returns Its {@linkcode TrainConfig}.
+ * @throws Error `<cell>: steps … is not a multiple of nCritic …` when the
+ *   budget is not a whole number of G steps (checked before a run by
+ *   `validateCells`).
  * @example
  * ```ts
  * import type { Cell } from "../spec/types.ts";
@@ -27,11 +33,16 @@ export function trainConfig(cell: Cell): TrainConfig {
     const { kind, ...rest } = o;
     return kind ? { name: kind as "adam" | "rmsprop", ...rest } : rest;
   };
+  // A recorded config from before `budget` existed counted G steps.
+  const nCritic = c.nCritic ?? getLoss(cell.loss).nCritic;
+  const counts = gStepCounts(
+    cell.id,
+    { ...c, budget: c.budget ?? "g-steps" },
+    nCritic,
+  );
   return {
-    steps: c.steps,
+    ...counts,
     batchSize: c.batchSize,
-    evalEvery: c.evalEvery,
-    checkpointEvery: c.checkpointEvery,
     seed: cell.seed,
     nCritic: c.nCritic,
     gradientPenalty: c.gradientPenalty,

@@ -20,13 +20,14 @@ import { mergeRuns } from "./merge.ts";
 import type { MergeResult } from "./merge.ts";
 import { getLoss } from "../losses/registry.ts";
 import { getVariant } from "../models/registry.ts";
+import { unitsPerGStep } from "../train/train_config.ts";
 
 /** The sub-directory of `--out` that holds one results directory per cell. */
 export { JOBS_DIR };
 
 /**
  * A cell's estimated training cost (arbitrary units): images through the
- * networks (steps × batch × (n_critic + 1)) times the variant's registered
+ * networks (G steps × batch × (n_critic + 1)) times the variant's registered
  * cost per image (`costPerImage`). Used only to start the longest cells
  * first.
  *
@@ -42,8 +43,16 @@ export { JOBS_DIR };
  */
 export function estimatedCost(cell: Cell): number {
   const c = cell.config;
+  // A translation step: G forward and backward plus, with a GAN term, three
+  // D passes; about 100× an mlp image at full width (relative costs only).
+  if (cell.translation) {
+    const t = cell.translation;
+    return t.steps * t.batchSize * (cell.loss === "l1" ? 60 : 100) *
+      t.widthMultiplier ** 2;
+  }
   const nCritic = c.nCritic ?? getLoss(cell.loss).nCritic;
-  return c.steps * c.batchSize * (nCritic + 1) *
+  const gSteps = c.steps / unitsPerGStep(c.budget, nCritic, c.batchSize);
+  return gSteps * c.batchSize * (nCritic + 1) *
     getVariant(cell.variant).costPerImage;
 }
 

@@ -26,6 +26,7 @@ import { memorySnapshot } from "./memory.ts";
 import { openRunManifest } from "./run_manifest.ts";
 import { RunResources } from "./run_resources.ts";
 import { type CellSummary, runCell } from "./run_cell.ts";
+import { runTranslationCell } from "./run_translation_cell.ts";
 
 export type { CellSummary };
 
@@ -113,6 +114,21 @@ async function runLocked(options: RunOptions): Promise<CellSummary[]> {
           row: (record.summary ?? {}) as Row,
         });
         log(`${cell.id}: ${record.status} in an earlier run, skipped`);
+        continue;
+      }
+      if (cell.translation) {
+        const { pairs, evaluator } = await resources.forTranslationCell(cell);
+        summaries.push(
+          await runTranslationCell({
+            cell,
+            pairs,
+            evaluator,
+            backend,
+            outDir,
+            manifest,
+            progress,
+          }),
+        );
         continue;
       }
       const { dataset, evaluator, suite } = await resources.forCell(cell);

@@ -11,6 +11,8 @@ import type { Cell } from "../spec/types.ts";
 import type { Manifest } from "../results/manifest.ts";
 import type { Dataset } from "../data/types.ts";
 import { loadDataset } from "../data/registry.ts";
+import { getPairTask } from "../data/pairs/registry.ts";
+import type { PairedDataset } from "../data/pairs/types.ts";
 import type { Evaluator } from "../metrics/evaluators/types.ts";
 import {
   loadEvaluator,
@@ -55,6 +57,39 @@ export interface CellResources {
 }
 
 /**
+ * The data set a cell's images come from: its `dataset`, or for a
+ * translation cell its task's source data set.
+ *
+ * @param cell The cell.
+ * @returns The data set id.
+ * @example
+ * ```ts
+ * import { sourceDataset } from "./run_resources.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(sourceDataset({ dataset: "mnist" }), "mnist");
+ * assert.equal(
+ *   sourceDataset({ dataset: "colorize-cifar10", translation: {} as never }),
+ *   "cifar10",
+ * );
+ * ```
+ */
+export function sourceDataset(
+  cell: Pick<Cell, "dataset" | "translation">,
+): string {
+  return cell.translation
+    ? getPairTask(cell.dataset).task.source
+    : cell.dataset;
+}
+
+/** What one translation cell trains and is evaluated with. */
+export interface TranslationResources {
+  /** The task's pairs. */
+  pairs: PairedDataset;
+  /** The source data set's evaluator. */
+  evaluator: Evaluator;
+}
+
+/**
  * Data sets, evaluators and suites of a run, by key; {@linkcode dispose}
  * frees the evaluators and suites.
  *
@@ -78,6 +113,7 @@ export class RunResources {
   #datasets = new Map<string, Dataset>();
   #evaluators = new Map<string, Evaluator>();
   #suites = new Map<string, EvaluationSuite>();
+  #pairs = new Map<string, PairedDataset>();
 
   /**
    * @param options The manifest to record loads in, data and cache folders.
@@ -116,6 +152,25 @@ export class RunResources {
       );
     }
     return { dataset, evaluator, suite };
+  }
+
+  /**
+   * The pairs and evaluator of a translation cell, loading what is missing.
+   *
+   * @param cell A cell with translation settings.
+   * @returns Its resources.
+   */
+  async forTranslationCell(cell: Cell): Promise<TranslationResources> {
+    const entry = getPairTask(cell.dataset);
+    const dataset = await this.#dataset(entry.task.source);
+    let pairs = this.#pairs.get(cell.dataset);
+    if (!pairs) {
+      pairs = entry.build(dataset);
+      this.#pairs.set(cell.dataset, pairs);
+    }
+    const key = `${dataset.id}|${cell.config.evaluator}`;
+    const evaluator = await this.#evaluator(cell, dataset, key);
+    return { pairs, evaluator };
   }
 
   async #dataset(id: string): Promise<Dataset> {
@@ -194,7 +249,7 @@ export async function checkEvaluators(
   cacheDir?: string,
 ): Promise<void> {
   const datasets = new Set(
-    cells.filter((c) => c.config.evaluator === "default").map((c) => c.dataset),
+    cells.filter((c) => c.config.evaluator === "default").map(sourceDataset),
   );
   for (const dataset of datasets) await readEvaluatorManifest(dataset);
   // External evaluators: the spec file parses and names a model that exists.
@@ -239,7 +294,7 @@ export async function checkDatasets(
   dataDir?: string,
   cacheDir?: string,
 ): Promise<void> {
-  for (const id of new Set(cells.map((c) => c.dataset))) {
+  for (const id of new Set(cells.map(sourceDataset))) {
     await loadDataset(id, { dataDir, cacheDir });
   }
 }

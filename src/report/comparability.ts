@@ -1,9 +1,9 @@
 /**
  * Whether two runs may be compared: the same data sets (ids and data file
  * checksums), the same evaluator (id and weight MD5: FIDs from different
- * evaluators are never compared) and the same protocol (steps, batch size,
- * n_eval and the other evaluation sizes) for every cell group on both
- * sides. A mismatch is a {@linkcode CompareInputError}.
+ * evaluators are never compared) and the same protocol (steps and their
+ * budget unit, batch size, G's weight average, n_eval and the other
+ * evaluation sizes) for every cell group on both sides. A mismatch is a {@linkcode CompareInputError}.
  *
  * @example
  * ```ts
@@ -43,7 +43,9 @@ export interface ProtocolInfo {
 /** Settings that define the measurement protocol: they must match. */
 const PROTOCOL_CONFIG: readonly (keyof CellConfig)[] = [
   "steps",
+  "budget",
   "batchSize",
+  "gEma",
   "nEval",
   "nEquilibrium",
   "nNeighbour",
@@ -53,6 +55,15 @@ const PROTOCOL_CONFIG: readonly (keyof CellConfig)[] = [
   "kidSubsetSize",
   "isSplits",
 ];
+
+/**
+ * What a protocol setting absent from a recorded config was: configs from
+ * before `budget` existed counted G steps, and no `gEma` is the raw G.
+ */
+const ABSENT_MEANS: Partial<Record<keyof CellConfig, string>> = {
+  budget: "g-steps",
+  gEma: "0",
+};
 
 /**
  * The protocol of one cell group (from the CSV and the cells' configs):
@@ -73,7 +84,9 @@ function groupProtocol(run: RunData, group: CellGroup): Record<string, string> {
       n_eval: row.n_eval ?? "",
     };
     if (config) {
-      for (const k of PROTOCOL_CONFIG) values[k] = String(config[k] ?? "");
+      for (const k of PROTOCOL_CONFIG) {
+        values[k] = String(config[k] ?? ABSENT_MEANS[k] ?? "");
+      }
     }
     for (const [k, v] of Object.entries(values)) {
       if (v === "") continue;
@@ -200,7 +213,9 @@ function datasetProtocol(
     evaluatorMd5: evaluator_md5,
     values: uniform
       ? Object.fromEntries(
-        Object.entries(rest).map(([k, v]) => [k, Number(v)]),
+        Object.entries(rest).map((
+          [k, v],
+        ) => [k, Number.isFinite(Number(v)) ? Number(v) : v]),
       )
       : {},
   };

@@ -3,19 +3,24 @@
  * group (data set, variant, loss), aggregated over seeds.
  *
  * For each metric it reports the difference of the means (candidate −
- * baseline), the relative difference and a significance test across seeds
- * (see {@linkcode testDifference}): Welch's t-test when both sides have
- * n ≥ 3, a percentile-bootstrap interval (10,000 seeded resamples) when the
- * smaller side has n = 2, no test when either side has n = 1.
+ * baseline), the relative difference and Welch's two-sided t-test across
+ * seeds when both sides have n ≥ 2 (see {@linkcode testDifference}; no test
+ * when a side has n = 1). That uncorrected test only describes a metric as
+ * better, worse or unchanged; it gates nothing.
  *
- * A threshold (e.g. `fid:+5%`, see `parseThreshold`) is
- * *breached* when the change goes past it in its direction. A breach fails
- * the comparison when the change is significant at `alpha`; with no test
- * possible (n = 1) the breach fails too under the default policy
- * `n1: "fail"` (`"warn"` only reports it), so single-seed CI runs still
- * gate. A breach that is not significant is reported as noise and passes. A
- * group whose candidate diverged on a larger share of seeds than the
- * baseline fails as well.
+ * The gate: a threshold (e.g. `fid:+5%`, `kid_mean:+2sd`, see
+ * `parseThreshold`) is *breached* when the change goes past it in its worse
+ * direction. Every thresholded (group, metric) pair with n ≥ 2 on both
+ * sides gets a gate p-value — Welch's t-test, one-sided in the threshold's
+ * worse direction (two-sided for `±`) — and the p-values of all of them,
+ * breached or not, form one family, adjusted by Holm–Bonferroni (default),
+ * Benjamini–Hochberg or not at all (`correction`). A breach fails the
+ * comparison when its adjusted p is below `alpha`, and is reported as
+ * noise otherwise (see {@linkcode decideGate}). A breach with n = 1 on a side is
+ * untested: it fails under the default `n1: "fail"` (so single-seed CI runs
+ * still gate) and only warns under `"warn"`. An `sd` threshold with one
+ * baseline seed cannot apply and gates nothing. A group whose candidate
+ * diverged on a larger share of seeds than the baseline fails as well.
  *
  * Runs made under different conditions are refused with
  * {@linkcode CompareInputError} (see {@linkcode checkComparable}). Which way
@@ -26,16 +31,17 @@
 import type { CellGroup, RunData } from "./aggregate.ts";
 import { groupCells, groupKey, metricStats } from "./aggregate.ts";
 import { checkComparable } from "./comparability.ts";
-import { describeTest, formatPercent, formatSigned } from "./compare_format.ts";
+import { decideGate, gateNotes } from "./compare_gate.ts";
 import { CompareInputError } from "./errors.ts";
 import { checkMetricFields } from "./input_checks.ts";
-import { testDifference } from "./significance.ts";
-import type { TestResult } from "./significance.ts";
+import type { Correction } from "./multiple_testing.ts";
+import { gateP, testDifference } from "./significance.ts";
 import {
   DEFAULT_THRESHOLDS,
-  formatThreshold,
   isBreached,
   relativeChange,
+  thresholdApplies,
+  thresholdLimit,
 } from "./thresholds.ts";
 import type { Threshold } from "./thresholds.ts";
 import { betterOf } from "../results/columns.ts";
@@ -44,6 +50,7 @@ import type { SummaryColumnName } from "../results/columns.ts";
 import type {
   CompareResult,
   Direction,
+  GateTest,
   GroupComparison,
   MetricComparison,
   SideInfo,
@@ -52,7 +59,9 @@ import type {
 
 export type {
   CompareResult,
+  Correction,
   Direction,
+  GateTest,
   GroupComparison,
   MetricComparison,
   SideInfo,
@@ -86,6 +95,10 @@ const DEFAULT_METRIC_NAMES = [
   "psnr_nn",
   "ssim_nn",
   "ssim_div",
+  // Paired translation cells (empty on zoo rows).
+  "psnr",
+  "ssim",
+  "l1",
 ] as const satisfies readonly SummaryColumnName[];
 
 /**
@@ -118,16 +131,14 @@ export const COMPARE_METRICS: readonly CompareMetric[] = compareMetrics(
 export interface CompareOptions {
   /** Thresholds (default {@linkcode DEFAULT_THRESHOLDS}). */
   thresholds?: readonly Threshold[];
-  /** Significance level (default 0.05). */
+  /** Significance level of the adjusted p-values (default 0.05). */
   alpha?: number;
+  /** Multiple-testing correction over the family of gate tests (default `holm`). */
+  correction?: Correction;
   /** What a breach does when a side has n = 1 and no test is possible (default `fail`). */
   n1?: "fail" | "warn";
   /** Metrics to compare (default {@linkcode COMPARE_METRICS}; thresholded metrics are always added). */
   metrics?: readonly CompareMetric[];
-  /** Bootstrap resamples (default 10,000). */
-  resamples?: number;
-  /** Bootstrap seed (default 0). */
-  seed?: number;
 }
 
 /** {@linkcode CompareOptions} with every default filled in. */
@@ -135,24 +146,6 @@ type Settings = Required<Omit<CompareOptions, "thresholds" | "metrics">> & {
   thresholds: Threshold[];
   metrics: CompareMetric[];
 };
-
-function verdictOf(
-  direction: Direction,
-  delta: number,
-  test: TestResult,
-  breached: boolean,
-  n1: "fail" | "warn",
-): Verdict {
-  if (breached) {
-    if (test.significant === true) return "fail";
-    if (test.significant === null) return n1 === "fail" ? "fail" : "untested";
-    return "noise";
-  }
-  if (test.significant === null) return "untested";
-  if (!test.significant || delta === 0) return "same";
-  if (direction === "none") return "changed";
-  return (direction === "lower") === (delta < 0) ? "better" : "worse";
-}
 
 function sideInfo(run: RunData): SideInfo {
   const uniq = (k: string) => [
@@ -178,21 +171,29 @@ function settingsOf(options: CompareOptions): Settings {
   }
   return {
     alpha: options.alpha ?? 0.05,
+    correction: options.correction ?? "holm",
     n1: options.n1 ?? "fail",
-    resamples: options.resamples ?? 10_000,
-    seed: options.seed ?? 0,
     thresholds,
     metrics,
   };
 }
 
-/** One metric of a group; a failure line is pushed onto `failures`. */
+const ALTERNATIVE = {
+  "+": "greater",
+  "-": "less",
+  "±": "two-sided",
+} as const;
+
+/**
+ * One metric of a group: the change, the test, the breach and (for a
+ * testable threshold) the gate's raw p; the verdict is set once the family
+ * is adjusted.
+ */
 function compareMetric(
   bg: CellGroup,
   cg: CellGroup,
   m: CompareMetric,
   s: Settings,
-  failures: string[],
 ): MetricComparison {
   const baseline = metricStats(bg, m.name);
   const candidate = metricStats(cg, m.name);
@@ -202,55 +203,40 @@ function compareMetric(
     direction: m.direction,
     baseline,
     candidate,
+    threshold,
+    verdict: "missing" as Verdict,
   };
   if (baseline.n === 0 || candidate.n === 0) {
-    return {
-      ...common,
-      delta: NaN,
-      relDelta: NaN,
-      test: { kind: "none", significant: null },
-      threshold,
-      breached: false,
-      verdict: "missing",
-    };
+    const test = { kind: "none", significant: null } as const;
+    return { ...common, delta: NaN, relDelta: NaN, test, breached: false };
   }
   const delta = candidate.mean - baseline.mean;
   const relDelta = relativeChange(baseline.mean, delta);
-  const test = testDifference(
-    baseline.values,
-    candidate.values,
-    s.alpha,
-    s.resamples,
-    s.seed,
-  );
-  const breached = threshold
-    ? isBreached(threshold, baseline.mean, delta)
-    : false;
-  const verdict = verdictOf(m.direction, delta, test, breached, s.n1);
-  if (verdict === "fail") {
-    failures.push(
-      `${bg.key} ${m.name}: ${formatSigned(delta)} (${
-        formatPercent(relDelta)
-      }) past ${formatThreshold(threshold!)}, ${describeTest(test)}`,
-    );
-  }
-  return { ...common, delta, relDelta, test, threshold, breached, verdict };
+  const test = testDifference(baseline.values, candidate.values, s.alpha);
+  if (!threshold) return { ...common, delta, relDelta, test, breached: false };
+  const applies = thresholdApplies(threshold, baseline.n);
+  const limit = applies ? thresholdLimit(threshold, baseline) : NaN;
+  const breached = applies &&
+    isBreached(threshold, baseline.mean, delta, baseline.std);
+  const gate: GateTest | undefined = applies && test.kind === "welch"
+    ? {
+      alternative: ALTERNATIVE[threshold.sign],
+      p: gateP(test, threshold.sign),
+      pAdjusted: NaN,
+      significant: false,
+    }
+    : undefined;
+  return { ...common, delta, relDelta, test, limit, breached, gate };
 }
 
-/** One group present on both sides; failure lines go onto `failures`. */
+/** One group present on both sides (verdicts not yet set). */
 function compareGroup(
   bg: CellGroup,
   cg: CellGroup,
   s: Settings,
-  failures: string[],
 ): GroupComparison {
   const divergenceFail = cg.diverged / cg.rows.length >
     bg.diverged / bg.rows.length;
-  if (divergenceFail) {
-    failures.push(
-      `${bg.key}: diverged on ${cg.diverged}/${cg.rows.length} seeds (baseline ${bg.diverged}/${bg.rows.length})`,
-    );
-  }
   return {
     key: bg.key,
     dataset: bg.dataset,
@@ -259,15 +245,19 @@ function compareGroup(
     baseline: { seeds: bg.seeds, diverged: bg.diverged },
     candidate: { seeds: cg.seeds, diverged: cg.diverged },
     divergenceFail,
-    metrics: s.metrics.map((m) => compareMetric(bg, cg, m, s, failures)),
+    metrics: s.metrics.map((m) => compareMetric(bg, cg, m, s)),
   };
 }
 
-/** Remarks on different devices and on groups present on one side only. */
+/**
+ * Remarks on different devices, on groups present on one side only and on
+ * what the gate could not test.
+ */
 function notesOf(
   baseline: SideInfo,
   candidate: SideInfo,
   unmatched: CompareResult["unmatched"],
+  groups: readonly GroupComparison[],
 ): string[] {
   const notes: string[] = [];
   if (
@@ -291,7 +281,22 @@ function notesOf(
       );
     }
   }
-  return notes;
+  return [...notes, ...gateNotes(groups)];
+}
+
+/**
+ * Removes from `s.metrics` the default metrics (not thresholded) that a run
+ * has no column for — columns added by a later version, or the translation
+ * columns of a zoo run — and returns their names. Metrics asked for by name
+ * or by a threshold stay, and {@linkcode checkColumns} refuses them.
+ */
+function dropAbsentDefaults(runs: readonly RunData[], s: Settings): string[] {
+  const absent = s.metrics.filter((m) =>
+    !s.thresholds.some((t) => t.metric === m.name) &&
+    runs.some((run) => !run.summaryColumns.includes(m.name))
+  ).map((m) => m.name);
+  s.metrics = s.metrics.filter((m) => !absent.includes(m.name));
+  return absent;
 }
 
 /** Throws unless both runs have a column for every compared metric. */
@@ -308,13 +313,17 @@ function checkColumns(runs: readonly RunData[], s: Settings): void {
 }
 
 /**
- * Compares a candidate run with a baseline run.
+ * Compares a candidate run with a baseline run. Pure: it reads no files
+ * (only the {@linkcode RunData} given) and changes neither run, so a script
+ * can load two runs once with `loadRun`, filter their `summary` rows (e.g.
+ * by seed) in memory and call it many times.
  *
  * @param base The baseline (see `loadRun`).
  * @param cand The candidate.
- * @param options Thresholds, alpha, n = 1 policy, metrics, bootstrap settings.
+ * @param options Thresholds, alpha, correction, n = 1 policy, metrics.
  * @returns The comparison; `status` is `fail` when a threshold was breached
- *   by a significant change.
+ *   by a change significant after the correction (or untested under
+ *   `n1: "fail"`), or a group diverged more often.
  * @throws CompareInputError One line naming the directory and the mismatch
  *   when the runs are not comparable (or share no cell group).
  * @example
@@ -337,7 +346,8 @@ function checkColumns(runs: readonly RunData[], s: Settings): void {
  * const result = compareRuns(run("a", [100, 101, 99]), run("b", [112, 113, 111]), options);
  * assert.equal(result.status, "fail");
  * assert.equal(result.groups[0].metrics[0].delta, 12);
- * assert.match(result.failures[0], /^m\/mlp\/ns fid: \+12 \(\+12\.0%\) past \+5%, Welch t p=/);
+ * assert.match(result.failures[0], /^m\/mlp\/ns fid: \+12 \(\+12\.0%\) past \+5%, Welch t p=.* \(one-sided\), Holm–Bonferroni-adjusted p=.* over 1 test$/);
+ * assert.equal(result.familySize, 1);
  * assert.equal(compareRuns(run("a", [100, 101, 99]), run("c", [101, 99, 100]), options).status, "pass");
  * ```
  */
@@ -347,6 +357,7 @@ export function compareRuns(
   options: CompareOptions = {},
 ): CompareResult {
   const s = settingsOf(options);
+  const absent = options.metrics ? [] : dropAbsentDefaults([base, cand], s);
   checkColumns([base, cand], s);
   checkMetricFields(
     [base, cand].map((run) => ({
@@ -376,24 +387,26 @@ export function compareRuns(
       g.key
     ),
   };
-  const failures: string[] = [];
   const groups: GroupComparison[] = [];
   for (const bg of baseGroups) {
     const cg = candByKey.get(bg.key);
-    if (cg) groups.push(compareGroup(bg, cg, s, failures));
+    if (cg) groups.push(compareGroup(bg, cg, s));
   }
   if (groups.length === 0) {
     throw new CompareInputError(
       `${cand.dir}: no (data set, variant, loss) in common with the baseline ${base.dir}`,
     );
   }
+  const { failures, familySize, untestedBreaches } = decideGate(groups, s);
   const baseline = sideInfo(base);
   const candidate = sideInfo(cand);
   return {
     status: failures.length > 0 ? "fail" : "pass",
     alpha: s.alpha,
+    correction: s.correction,
+    familySize,
+    untestedBreaches,
     n1: s.n1,
-    resamples: s.resamples,
     thresholds: s.thresholds,
     baseline,
     candidate,
@@ -401,6 +414,15 @@ export function compareRuns(
     groups,
     unmatched,
     failures,
-    notes: notesOf(baseline, candidate, unmatched),
+    notes: [
+      ...notesOf(baseline, candidate, unmatched, groups),
+      ...(absent.length > 0
+        ? [
+          `not compared (no column on a side, e.g. a run from an earlier version): ${
+            absent.join(", ")
+          }`,
+        ]
+        : []),
+    ],
   };
 }

@@ -12,6 +12,9 @@
  *
  * @module
  */
+import type { GateTest } from "./compare_result.ts";
+import { correctionName } from "./multiple_testing.ts";
+import type { Correction } from "./multiple_testing.ts";
 import type { TestResult } from "./significance.ts";
 
 /**
@@ -102,8 +105,7 @@ export function formatP(p: number): string {
  * A test in a few words, for a failure line.
  *
  * @param test The test result.
- * @returns E.g. `Welch t p=0.002`, `bootstrap 95% CI [+19, +21]`,
- *   `n=1, no test`.
+ * @returns E.g. `Welch t p=0.002` (two-sided), `n=1, no test`.
  * @example
  * ```ts
  * import { describeTest } from "./compare_format.ts";
@@ -116,13 +118,44 @@ export function describeTest(test: TestResult): string {
   switch (test.kind) {
     case "welch":
       return `Welch t p=${formatP(test.p!)}`;
-    case "bootstrap":
-      return `bootstrap 95% CI [${formatSigned(test.ci![0])}, ${
-        formatSigned(test.ci![1])
-      }]`;
     default:
       return "n=1, no test";
   }
+}
+
+/**
+ * The gate's test in a few words, for a failure line: the raw p, its
+ * sidedness and the adjusted p over the family.
+ *
+ * @param gate The gate test.
+ * @param correction The correction over the family.
+ * @param familySize Tests in the family.
+ * @returns E.g. `Welch t p=0.001 (one-sided), Holm–Bonferroni-adjusted p=0.008 over 8 tests`.
+ * @example
+ * ```ts
+ * import { describeGate } from "./compare_format.ts";
+ * import assert from "node:assert/strict";
+ * const gate = { alternative: "greater", p: 0.001, pAdjusted: 0.008, significant: true } as const;
+ * assert.equal(
+ *   describeGate(gate, "holm", 8),
+ *   "Welch t p=0.001 (one-sided), Holm–Bonferroni-adjusted p=0.008 over 8 tests",
+ * );
+ * assert.equal(describeGate(gate, "none", 8), "Welch t p=0.001 (one-sided), no correction (8 tests)");
+ * ```
+ */
+export function describeGate(
+  gate: GateTest,
+  correction: Correction,
+  familySize: number,
+): string {
+  const sides = gate.alternative === "two-sided" ? "two-sided" : "one-sided";
+  const tests = `${familySize} test${familySize === 1 ? "" : "s"}`;
+  const adjusted = correction === "none"
+    ? `no correction (${tests})`
+    : `${correctionName(correction)}-adjusted p=${
+      formatP(gate.pAdjusted)
+    } over ${tests}`;
+  return `Welch t p=${formatP(gate.p)} (${sides}), ${adjusted}`;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Renders a {@linkcode CompareResult}: Markdown fit for a pull-request
  * comment ({@linkcode compareMarkdown}) and the JSON document written to
- * `compare.json` ({@linkcode compareJson}).
+ * `compare.json` ({@linkcode compareJson}). Both state the correction, the
+ * number of tests in its family and alpha, and give the raw and adjusted
+ * gate p-value of every tested metric.
  *
  * @example
  * ```ts
@@ -10,12 +12,13 @@
  * import assert from "node:assert/strict";
  * const side = { dir: "a", spec: "demo", backends: ["cpu"], devices: ["CPU"], git: null };
  * const result: CompareResult = {
- *   status: "pass", alpha: 0.05, n1: "fail", resamples: 10000, thresholds: [],
+ *   status: "pass", alpha: 0.05, correction: "holm", familySize: 0, untestedBreaches: 0,
+ *   n1: "fail", thresholds: [],
  *   baseline: side, candidate: { ...side, dir: "b" }, protocol: [], groups: [],
  *   unmatched: { baselineOnly: [], candidateOnly: [] }, failures: [], notes: [],
  * };
  * assert.ok(compareMarkdown(result).startsWith("## ganbench compare: ✅ pass\n"));
- * assert.equal(JSON.parse(compareJson(result)).format, "ganbench-compare/1");
+ * assert.equal(JSON.parse(compareJson(result)).format, "ganbench-compare/2");
  * ```
  *
  * @module
@@ -35,6 +38,7 @@ import {
   formatSigned,
   shortHash,
 } from "./compare_format.ts";
+import { correctionName } from "./multiple_testing.ts";
 import type { TestResult } from "./significance.ts";
 import { formatThreshold } from "./thresholds.ts";
 import { markdownCode, markdownText } from "./markdown_escape.ts";
@@ -57,8 +61,37 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   same: "no significant change",
   noise: "past threshold, not significant",
   untested: "no test (n=1)",
+  untestable: "threshold n/a (1 baseline seed)",
   missing: "no values",
 };
+
+/** The verdict; a breach with no test (n = 1) says it is untested. */
+function verdictCell(m: MetricComparison): string {
+  if (m.breached && !m.gate) {
+    return m.verdict === "fail"
+      ? "❌ **fail** (untested: n=1)"
+      : "⚠️ past threshold, no test (n=1)";
+  }
+  return VERDICT_TEXT[m.verdict];
+}
+
+/** The threshold, with its limit in the metric's units for `sd`. */
+function thresholdCell(m: MetricComparison): string {
+  if (!m.threshold) return "";
+  const t = formatThreshold(m.threshold);
+  if (m.threshold.unit !== "sd" || m.limit === undefined) return t;
+  return Number.isNaN(m.limit)
+    ? `${t} (n/a)`
+    : `${t} (${formatNumber(m.limit)})`;
+}
+
+/** The gate's raw → adjusted p (one-sided but for `±` thresholds). */
+function gateCell(m: MetricComparison): string {
+  if (m.gate) {
+    return `${formatP(m.gate.p)} → ${formatP(m.gate.pAdjusted)}`;
+  }
+  return m.breached ? "untested (n=1)" : "";
+}
 
 /** Mean ± std (n) of one side. */
 function statsCell(s: MetricStats): string {
@@ -67,19 +100,11 @@ function statsCell(s: MetricStats): string {
   return s.n >= 2 ? `${m} ± ${formatNumber(s.std)} (n=${s.n})` : `${m} (n=1)`;
 }
 
-/** The test, with its p-value or interval. */
-function testCell(test: TestResult, alpha: number): string {
-  const level = `${+((1 - alpha) * 100).toPrecision(4)}%`;
-  switch (test.kind) {
-    case "welch":
-      return `Welch t: p=${formatP(test.p!)}`;
-    case "bootstrap":
-      return `bootstrap ${level} CI [${formatSigned(test.ci![0])}, ${
-        formatSigned(test.ci![1])
-      }]`;
-    default:
-      return "none (n=1)";
-  }
+/** The two-sided, uncorrected test. */
+function testCell(test: TestResult): string {
+  return test.kind === "welch"
+    ? `Welch t: p=${formatP(test.p!)}`
+    : "none (n=1)";
 }
 
 /** The arrow after a metric name: which way it improves. */
@@ -93,8 +118,8 @@ function metricTable(
   pick: (m: MetricComparison) => boolean,
 ): string[] {
   const lines = [
-    "| cell | metric | baseline | candidate | Δ | Δ% | test | threshold | verdict |",
-    "|---|---|---|---|---:|---:|---|---|---|",
+    "| cell | metric | baseline | candidate | Δ | Δ% | test (two-sided) | threshold | gate p → adjusted | verdict |",
+    "|---|---|---|---|---:|---:|---|---|---|---|",
   ];
   for (const g of result.groups) {
     let first = true;
@@ -110,9 +135,9 @@ function metricTable(
           statsCell(m.baseline)
         } | ${statsCell(m.candidate)} | ${formatSigned(m.delta)} | ${
           formatPercent(m.relDelta)
-        } | ${testCell(m.test, result.alpha)} | ${
-          m.threshold ? formatThreshold(m.threshold) : ""
-        } | ${VERDICT_TEXT[m.verdict]} |`,
+        } | ${testCell(m.test)} | ${thresholdCell(m)} | ${gateCell(m)} | ${
+          verdictCell(m)
+        } |`,
       );
     }
   }
@@ -128,7 +153,40 @@ function sideLine(s: SideInfo): string {
   })`;
 }
 
-/** The status heading, provenance and protocol lines. */
+/**
+ * The gate in one line: the correction, the number of tests in its family,
+ * alpha and the breaches that could not be tested.
+ *
+ * @param result The comparison.
+ * @returns E.g. `Holm–Bonferroni over 8 tests, α = 0.05`.
+ * @example
+ * ```ts
+ * import { gateSummary } from "./compare_render.ts";
+ * import type { CompareResult } from "./compare_result.ts";
+ * import assert from "node:assert/strict";
+ * const gate = { alpha: 0.05, correction: "bh", familySize: 8, untestedBreaches: 1, n1: "fail" };
+ * assert.equal(
+ *   gateSummary(gate as CompareResult),
+ *   "Benjamini–Hochberg over 8 tests, α = 0.05; 1 breach untested (n = 1), which fails (--n1 fail)",
+ * );
+ * ```
+ */
+export function gateSummary(result: CompareResult): string {
+  const n = result.familySize;
+  const tests = `${n} test${n === 1 ? "" : "s"}`;
+  const how = result.correction === "none"
+    ? `no multiple-testing correction (${tests})`
+    : `${correctionName(result.correction)} over ${tests}`;
+  const u = result.untestedBreaches;
+  const untested = u === 0
+    ? ""
+    : `; ${u} breach${u === 1 ? "" : "es"} untested (n = 1), which ${
+      result.n1 === "fail" ? "fail" : "only warn"
+    }${u === 1 ? "s" : ""} (--n1 ${result.n1})`;
+  return `${how}, α = ${result.alpha}${untested}`;
+}
+
+/** The status heading, provenance, gate and protocol lines. */
 function headerLines(result: CompareResult): string[] {
   const fails = result.failures.length;
   const out: string[] = [
@@ -141,11 +199,13 @@ function headerLines(result: CompareResult): string[] {
     `Baseline ${sideLine(result.baseline)}  `,
     `Candidate ${sideLine(result.candidate)}`,
     "",
+    `**Gate:** ${markdownText(gateSummary(result))}.`,
+    "",
   ];
   for (const p of result.protocol) {
     const v = p.values;
     const parts = [
-      v.steps !== undefined ? `${v.steps} steps` : "",
+      v.steps !== undefined ? `${v.steps} ${v.budget ?? "steps"}` : "",
       v.batchSize !== undefined ? `batch ${v.batchSize}` : "",
       v.n_eval !== undefined ? `n_eval ${v.n_eval}` : "",
     ].filter((s) => s);
@@ -169,7 +229,8 @@ function tableLines(
   const out: string[] = [];
   const shown = (m: MetricComparison) =>
     !options.changesOnly ||
-    !["same", "untested", "missing"].includes(m.verdict) || m.breached;
+    !["same", "untested", "untestable", "missing"].includes(m.verdict) ||
+    m.breached;
   const headline = (m: MetricComparison) =>
     shown(m) && (m.direction !== "none" || m.threshold !== undefined);
   const informational = (m: MetricComparison) =>
@@ -194,10 +255,13 @@ function tableLines(
 
 /** The significance rule and the thresholds, in small print. */
 function ruleLine(result: CompareResult): string {
-  const level = `${+((1 - result.alpha) * 100).toPrecision(4)}%`;
-  return `<sub>Δ = candidate − baseline (means over seeds, ± sample std). Significance at α = ${result.alpha}: Welch's two-sided t-test when both sides have n ≥ 3; a ${level} percentile-bootstrap interval of the difference of means (${result.resamples} resamples, significant when it excludes 0) when the smaller side has n = 2; no test with n = 1, where a breached threshold ${
-    result.n1 === "fail" ? "fails" : "only warns"
-  } (--n1 ${result.n1}). A breach fails only when significant. Thresholds: ${
+  const n1 = result.n1 === "fail" ? "fails" : "only warns";
+  const family = result.correction === "none"
+    ? `with no multiple-testing correction (--correction none)`
+    : `after ${
+      correctionName(result.correction)
+    } adjustment over the family of all ${result.familySize} such tests (--correction ${result.correction})`;
+  return `<sub>Δ = candidate − baseline (means over seeds, ± sample std). A threshold is breached when Δ goes past it in its worse direction (\`sd\`: a multiple of the baseline's seed-to-seed std; \`%\`: of the baseline mean). Gate: every thresholded metric with n ≥ 2 seeds on both sides is tested with Welch's t-test, one-sided in the threshold's worse direction (two-sided for ±); a breach fails when its p-value, ${family}, is below α = ${result.alpha}. With n = 1 on a side there is no test: a breach is untested and ${n1} (--n1 ${result.n1}); an sd threshold with one baseline seed cannot apply. The "test" column (Welch's two-sided p, uncorrected) only describes each metric as better, worse or unchanged. Thresholds: ${
     result.thresholds.map((t) => `${t.metric} ${formatThreshold(t)}`).join(
       ", ",
     ) || "none"
@@ -221,13 +285,15 @@ function ruleLine(result: CompareResult): string {
  * import assert from "node:assert/strict";
  * const side = { dir: "a", spec: "demo", backends: ["cpu"], devices: ["CPU"], git: null };
  * const md = compareMarkdown({
- *   status: "fail", alpha: 0.05, n1: "fail", resamples: 10000, thresholds: [],
+ *   status: "fail", alpha: 0.05, correction: "holm", familySize: 0, untestedBreaches: 0,
+ *   n1: "fail", thresholds: [],
  *   baseline: side, candidate: { ...side, dir: "b" }, protocol: [], groups: [],
  *   unmatched: { baselineOnly: [], candidateOnly: [] },
  *   failures: ["m/mlp/ns: diverged on 1/3 seeds (baseline 0/3)"], notes: [],
  * });
  * assert.match(md, /^## ganbench compare: ❌ FAIL \(1 failure\)/);
  * assert.match(md, /\n- m\/mlp\/ns: diverged on 1\/3 seeds/);
+ * assert.match(md, /\*\*Gate:\*\* Holm–Bonferroni over 0 tests, α = 0\.05\./);
  * ```
  */
 export function compareMarkdown(
@@ -263,18 +329,20 @@ export function compareMarkdown(
  * import assert from "node:assert/strict";
  * const side = { dir: "a", spec: "demo", backends: [], devices: [], git: null };
  * const json = JSON.parse(compareJson({
- *   status: "pass", alpha: 0.05, n1: "fail", resamples: 10000, thresholds: [],
+ *   status: "pass", alpha: 0.05, correction: "holm", familySize: 0, untestedBreaches: 0,
+ *   n1: "fail", thresholds: [],
  *   baseline: side, candidate: side, protocol: [], groups: [],
  *   unmatched: { baselineOnly: [], candidateOnly: [] }, failures: [], notes: [],
  * }));
- * assert.equal(json.format, "ganbench-compare/1");
+ * assert.equal(json.format, "ganbench-compare/2");
+ * assert.equal(json.correction, "holm");
  * assert.equal(json.status, "pass");
  * ```
  */
 export function compareJson(result: CompareResult): string {
   return `${
     JSON.stringify(
-      { format: "ganbench-compare/1", ...result },
+      { format: "ganbench-compare/2", ...result },
       (_k, v) => {
         if (typeof v === "number" && !Number.isFinite(v)) {
           return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";

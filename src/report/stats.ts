@@ -1,8 +1,9 @@
 /**
  * The statistics behind `ganbench compare`: sample mean and standard
  * deviation, the Student t distribution (through the regularized incomplete
- * beta function, no dependency), Welch's unequal-variance t-test and a
- * seeded percentile-bootstrap interval of a difference of means.
+ * beta function, no dependency), Welch's unequal-variance t-test, and a
+ * seeded percentile-bootstrap interval of a difference of means (for
+ * scripts; the gate decides by Welch p-values, see `significance.ts`).
  *
  * @example
  * ```ts

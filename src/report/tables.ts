@@ -127,6 +127,33 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   directedColumn("train_images_per_s", "img/s", "img/s"),
 ];
 
+/**
+ * The headline columns of a translation task's table (its cells' variant is
+ * `pix2pix`; docs/translation.md#columns), in order.
+ */
+export const TRANSLATION_REPORT_COLUMNS: readonly ReportColumn[] = [
+  directedColumn("psnr", "PSNR (dB)", "PSNR (dB)"),
+  directedColumn("ssim", "SSIM", "SSIM"),
+  directedColumn("l1", "L1", "L1"),
+  directedColumn("fid", "FID", "FID"),
+  {
+    metric: "psnr_trivial",
+    label: "PSNR trivial (dB)",
+    latex: "PSNR trivial (dB)",
+    best: { kind: "none" },
+  },
+  {
+    metric: "d_auc",
+    label: "d_auc →0.5",
+    latex: "d\\_auc $\\to 0.5$",
+    best: { kind: "target", value: 0.5 },
+  },
+  directedColumn("train_images_per_s", "img/s", "img/s"),
+];
+
+/** The variant id of translation cells (`spec/translation_expand.ts`). */
+const TRANSLATION_VARIANT = "pix2pix";
+
 /** One row (variant × loss) of a data set's table. */
 export interface TableRow {
   /** Variant id. */
@@ -159,7 +186,9 @@ export interface DatasetTable {
  * Builds one table per data set from the cell groups.
  *
  * @param groups Cell groups (see `groupCells`).
- * @param columns The columns (default {@linkcode REPORT_COLUMNS}).
+ * @param given The columns of every table; default {@linkcode REPORT_COLUMNS},
+ *   or {@linkcode TRANSLATION_REPORT_COLUMNS} for a data set whose cells
+ *   are all translation cells (variant `pix2pix`).
  * @returns The tables, data sets in order of first appearance.
  * @example
  * ```ts
@@ -181,11 +210,15 @@ export interface DatasetTable {
  */
 export function buildTables(
   groups: readonly CellGroup[],
-  columns: readonly ReportColumn[] = REPORT_COLUMNS,
+  given?: readonly ReportColumn[],
 ): DatasetTable[] {
   const datasets = [...new Set(groups.map((g) => g.dataset))];
   return datasets.map((dataset) => {
     const inSet = groups.filter((g) => g.dataset === dataset);
+    const columns = given ??
+      (inSet.every((g) => g.variant === TRANSLATION_VARIANT)
+        ? TRANSLATION_REPORT_COLUMNS
+        : REPORT_COLUMNS);
     const targets: Record<string, number> = {};
     for (const c of columns) {
       if (c.best.kind === "targetColumn") {

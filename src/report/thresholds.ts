@@ -1,8 +1,10 @@
 /**
  * Thresholds of `compare`: limits on the change of a metric between a
  * baseline and a candidate, e.g. `fid:+5%` (FID may rise by at most 5% of
- * the baseline mean) or `eq_gap:+0.1` (absolute). Parsing from text and
- * JSON files, merging lists by precedence, formatting, and the breach rule.
+ * the baseline mean), `kid_mean:+2sd` (by at most twice the baseline's
+ * seed-to-seed standard deviation) or `eq_gap:+0.1` (absolute). Parsing
+ * from text and JSON files, merging lists by precedence, formatting, and
+ * the breach rule.
  *
  * @example
  * ```ts
@@ -18,26 +20,33 @@ import { betterOf } from "../results/columns.ts";
 import { errorText } from "../util/errors.ts";
 import { readJsonFile } from "../util/json.ts";
 
+/** What a threshold's value is measured in (see {@linkcode Threshold}). */
+export type ThresholdUnit = "%" | "sd" | "abs";
+
 /** A limit on the change of one metric. */
 export interface Threshold {
   /** The summary.csv column. */
   metric: string;
   /** `+`: fails when the metric rises past it; `-`: falls; `±`: either. */
   sign: "+" | "-" | "±";
-  /** The limit (≥ 0): a fraction of the baseline mean when `relative`, else absolute. */
+  /** The limit (≥ 0), in `unit`s. */
   value: number;
-  /** Whether `value` is relative to the baseline mean. */
-  relative: boolean;
+  /**
+   * `%`: a fraction of |baseline mean| (`value` 0.05 for 5%); `sd`: a
+   * multiple of the baseline's sample standard deviation over seeds;
+   * `abs`: in the metric's own units.
+   */
+  unit: ThresholdUnit;
   /** The text it was parsed from, e.g. `fid:+5%`. */
   text: string;
 }
 
 const THRESHOLD_PATTERN =
-  /^\s*([a-z][a-z0-9_]*)\s*:\s*(?:(off)|([+-]|±)?\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*(%)?)\s*$/i;
+  /^\s*([a-z][a-z0-9_]*)\s*:\s*(?:(off)|([+-]|±)?\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*(%|sd)?)\s*$/i;
 
 /**
- * Parses one threshold: `<metric>:<sign><value>[%]`, e.g. `fid:+5%`,
- * `is_mean:-3%`, `eq_gap:+0.1`, `fid:2` (no sign: the metric's worse
+ * Parses one threshold: `<metric>:<sign><value>[%|sd]`, e.g. `fid:+5%`,
+ * `is_mean:-3%`, `kid_mean:+2sd`, `eq_gap:+0.1`, `fid:2` (no sign: the metric's worse
  * direction from the column schema, or either direction for an
  * informational metric), or `<metric>:off` (no threshold; `value` is then
  * NaN).
@@ -50,8 +59,9 @@ const THRESHOLD_PATTERN =
  * import { parseThreshold } from "./thresholds.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseThreshold("fid:+5%"), {
- *   metric: "fid", sign: "+", value: 0.05, relative: true, text: "fid:+5%",
+ *   metric: "fid", sign: "+", value: 0.05, unit: "%", text: "fid:+5%",
  * });
+ * assert.equal(parseThreshold("kid_mean:+2sd").unit, "sd");
  * assert.equal(parseThreshold("is_mean:3%").sign, "-"); // worse = lower IS
  * assert.ok(Number.isNaN(parseThreshold("kid_mean:off").value));
  * assert.throws(() => parseThreshold("fid:five"), /threshold 'fid:five'/);
@@ -61,7 +71,7 @@ export function parseThreshold(text: string): Threshold {
   const m = THRESHOLD_PATTERN.exec(text);
   if (!m) {
     throw new Error(
-      `threshold '${text}': expected <metric>:<+|-><number>[%] (e.g. fid:+5%, eq_gap:+0.1) or <metric>:off`,
+      `threshold '${text}': expected <metric>:<+|-><number>[%|sd] (e.g. fid:+5%, kid_mean:+2sd, eq_gap:+0.1) or <metric>:off`,
     );
   }
   const metric = m[1];
@@ -70,7 +80,7 @@ export function parseThreshold(text: string): Threshold {
       metric,
       sign: "±",
       value: NaN,
-      relative: false,
+      unit: "abs",
       text: text.trim(),
     };
   }
@@ -78,18 +88,23 @@ export function parseThreshold(text: string): Threshold {
   const sign = (m[3] as "+" | "-" | "±" | undefined) ??
     (better === "lower" ? "+" : better === "higher" ? "-" : "±");
   let value = Number(m[4]) * (m[5] ? 10 ** Number(m[5]) : 1);
-  const relative = m[6] === "%";
-  if (relative) value /= 100;
-  return { metric, sign, value, relative, text: text.trim() };
+  const unit: ThresholdUnit = m[6] === "%"
+    ? "%"
+    : m[6]?.toLowerCase() === "sd"
+    ? "sd"
+    : "abs";
+  if (unit === "%") value /= 100;
+  return { metric, sign, value, unit, text: text.trim() };
 }
 
 /**
- * The default thresholds: fid +5%, kid_mean +10%, is_mean −3%, eq_gap +0.1
- * (absolute).
+ * The default thresholds: fid +5%, kid_mean +2sd (KID is near 0, so a
+ * percentage of it means nothing; twice the baseline's seed spread does),
+ * is_mean −3%, eq_gap +0.1 (absolute; its noise floor is about 0.03).
  */
 export const DEFAULT_THRESHOLDS: readonly Threshold[] = [
   "fid:+5%",
-  "kid_mean:+10%",
+  "kid_mean:+2sd",
   "is_mean:-3%",
   "eq_gap:+0.1",
 ].map((t) => parseThreshold(t));
@@ -189,7 +204,7 @@ export function mergeThresholds(
 }
 
 /**
- * Formats a threshold as `+5%` / `-0.1` / `±2`.
+ * Formats a threshold as `+5%` / `+2sd` / `-0.1` / `±2`.
  *
  * @param t The threshold.
  * @returns Its limit, signed.
@@ -199,11 +214,61 @@ export function mergeThresholds(
  * import assert from "node:assert/strict";
  * assert.equal(formatThreshold(parseThreshold("is_mean:-3%")), "-3%");
  * assert.equal(formatThreshold(parseThreshold("ssim_div:0.1")), "±0.1");
+ * assert.equal(formatThreshold(parseThreshold("kid_mean:+2sd")), "+2sd");
  * ```
  */
 export function formatThreshold(t: Threshold): string {
-  const v = t.relative ? `${+(t.value * 100).toPrecision(6)}%` : `${t.value}`;
+  const v = t.unit === "%"
+    ? `${+(t.value * 100).toPrecision(6)}%`
+    : t.unit === "sd"
+    ? `${t.value}sd`
+    : `${t.value}`;
   return `${t.sign}${v}`;
+}
+
+/**
+ * Whether a threshold can apply to a baseline of `n` values: an `sd`
+ * threshold needs n ≥ 2 for a standard deviation; the others need n ≥ 1.
+ *
+ * @param t The threshold.
+ * @param baselineN The number of baseline values (seeds).
+ * @returns True when {@linkcode isBreached} can decide.
+ * @example
+ * ```ts
+ * import { parseThreshold, thresholdApplies } from "./thresholds.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(thresholdApplies(parseThreshold("kid_mean:+2sd"), 1), false);
+ * assert.equal(thresholdApplies(parseThreshold("kid_mean:+2sd"), 2), true);
+ * assert.equal(thresholdApplies(parseThreshold("fid:+5%"), 1), true);
+ * ```
+ */
+export function thresholdApplies(t: Threshold, baselineN: number): boolean {
+  return baselineN >= (t.unit === "sd" ? 2 : 1);
+}
+
+/**
+ * The largest allowed change in the metric's own units: `value` × |baseline
+ * mean| for `%`, `value` × baseline std for `sd`, `value` for `abs` (NaN
+ * when an `sd` threshold has no std).
+ *
+ * @param t The threshold.
+ * @param baseline The baseline mean and sample standard deviation.
+ * @returns The limit (≥ 0, or NaN).
+ * @example
+ * ```ts
+ * import { parseThreshold, thresholdLimit } from "./thresholds.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(thresholdLimit(parseThreshold("kid_mean:+2sd"), { mean: 0.01, std: 0.002 }), 0.004);
+ * assert.equal(thresholdLimit(parseThreshold("fid:+5%"), { mean: -200, std: 1 }), 10);
+ * ```
+ */
+export function thresholdLimit(
+  t: Threshold,
+  baseline: { mean: number; std: number },
+): number {
+  if (t.unit === "%") return t.value * Math.abs(baseline.mean);
+  if (t.unit === "sd") return t.value * baseline.std;
+  return t.value;
 }
 
 /**
@@ -227,11 +292,14 @@ export function relativeChange(baselineMean: number, delta: number): number {
 }
 
 /**
- * Whether a change goes past a threshold.
+ * Whether a change goes past a threshold. An `sd` threshold without a
+ * finite baseline std (one seed) is never breached: see
+ * {@linkcode thresholdApplies}.
  *
  * @param t The threshold.
- * @param baselineMean The baseline mean (for relative thresholds).
+ * @param baselineMean The baseline mean (for `%` thresholds).
  * @param delta candidate − baseline.
+ * @param baselineStd The baseline's sample std over seeds (for `sd` thresholds).
  * @returns True when breached (strictly past the limit).
  * @example
  * ```ts
@@ -240,15 +308,25 @@ export function relativeChange(baselineMean: number, delta: number): number {
  * assert.equal(isBreached(parseThreshold("fid:+5%"), 100, 6), true);
  * assert.equal(isBreached(parseThreshold("fid:+5%"), 100, 5), false); // at the limit
  * assert.equal(isBreached(parseThreshold("fid:+5%"), 100, -20), false); // an improvement
+ * const kid = parseThreshold("kid_mean:+2sd");
+ * assert.equal(isBreached(kid, 0.001, 0.005, 0.002), true); // 0.005 > 2 × 0.002
+ * assert.equal(isBreached(kid, 0.001, 0.005, NaN), false); // one baseline seed
  * ```
  */
 export function isBreached(
   t: Threshold,
   baselineMean: number,
   delta: number,
+  baselineStd = NaN,
 ): boolean {
   if (!Number.isFinite(delta)) return false;
-  const change = t.relative ? relativeChange(baselineMean, delta) : delta;
+  let change = delta;
+  if (t.unit === "%") change = relativeChange(baselineMean, delta);
+  if (t.unit === "sd") {
+    if (!Number.isFinite(baselineStd)) return false;
+    // In units of the baseline std; a std of 0 makes any worsening a breach.
+    change = relativeChange(baselineStd, delta);
+  }
   if (t.sign === "+") return change > t.value;
   if (t.sign === "-") return change < -t.value;
   return Math.abs(change) > t.value;

@@ -18,7 +18,12 @@
 import { join, relative } from "node:path";
 import type { RunData } from "./aggregate.ts";
 import { groupCells, loadMetricsRows, loadRun } from "./aggregate.ts";
-import { buildTables, markdownTables, REPORT_COLUMNS } from "./tables.ts";
+import {
+  buildTables,
+  markdownTables,
+  REPORT_COLUMNS,
+  TRANSLATION_REPORT_COLUMNS,
+} from "./tables.ts";
 import { latexDocument } from "./tables_latex.ts";
 import type { DatasetTable } from "./tables.ts";
 import { curveCharts } from "./charts.ts";
@@ -62,15 +67,17 @@ function protocolLine(run: RunData, table: DatasetTable): string {
     k: string,
   ) => [...new Set(rows.map((r) => r[k]).filter((v) => v))];
   const configs = rows.map((r) => run.configs.get(r.cell)).filter((c) => c);
-  const cfg = (k: "steps" | "batchSize") => [
-    ...new Set(configs.map((c) => String(c![k]))),
+  const cfg = (k: "steps" | "batchSize" | "budget") => [
+    ...new Set(configs.map((c) => String(c![k] ?? "g-steps"))),
   ];
   return [
     `evaluator ${uniq("evaluator").join(", ")} (md5 ${
       uniq("evaluator_md5").map((m) => m.slice(0, 8)).join(", ")
     })`,
     `n_eval ${uniq("n_eval").join(", ")}`,
-    configs.length ? `${cfg("steps").join(", ")} steps` : "",
+    configs.length
+      ? `${cfg("steps").join(", ")} ${cfg("budget").join(", ")}`
+      : "",
     configs.length ? `batch ${cfg("batchSize").join(", ")}` : "",
     `${rows.length} cell(s)`,
     `${uniq("backend").join(", ")} on ${uniq("device").join(", ")}`,
@@ -191,6 +198,7 @@ async function htmlReport(
   }
   const shown = new Set([
     ...REPORT_COLUMNS.map((c) => c.metric),
+    ...TRANSLATION_REPORT_COLUMNS.map((c) => c.metric),
     "ssim_div_real",
     "d_loss",
     "g_loss",

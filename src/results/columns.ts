@@ -2,12 +2,12 @@
  * The columns of `metrics.csv` and `summary.csv`: name, unit and definition
  * of each, in file order. This list is the single source of truth: the
  * writers use it as the header and the tables in docs/outputs.md#column-tables are generated from it
- * ({@linkcode columnsMarkdown}). Columns never change meaning; new columns
- * are appended at the end.
+ * ({@linkcode columnsMarkdown}). Columns never change meaning; readers
+ * find them by name, so a new column goes next to its kind.
  *
  * @module
  */
-import { METRICS } from "./metric_columns.ts";
+import { METRICS, TRANSLATION_METRICS } from "./metric_columns.ts";
 
 /** Which way a metric improves: `none` for an informational one. */
 export type Better = "higher" | "lower" | "none";
@@ -90,6 +90,24 @@ const PROVENANCE = [
   },
 ] as const satisfies readonly Column[];
 
+/** The D steps and the budget unit, with `when` (`so far` / `in total`). */
+function budgetColumns<W extends string>(when: W) {
+  return [
+    {
+      name: "d_steps",
+      unit: "steps",
+      definition:
+        `D steps completed ${when} (step × n_critic; \`step\` counts G steps).`,
+    },
+    {
+      name: "budget_unit",
+      unit: "text",
+      definition:
+        "What the cell's `steps`, `evalEvery` and `checkpointEvery` count: `d-steps`, `g-steps` or `d-images` (D steps × batch size).",
+    },
+  ] as const satisfies readonly Column[];
+}
+
 /** The `metrics.csv` columns, typed by name (exported widened below). */
 const METRICS_FILE = [
   ...CELL_IDENTITY,
@@ -108,6 +126,7 @@ const METRICS_FILE = [
     unit: "images",
     definition: "Real training images consumed so far (D steps × batch size).",
   },
+  ...budgetColumns("so far"),
   {
     name: "wall_s",
     unit: "s",
@@ -123,6 +142,7 @@ const METRICS_FILE = [
   },
   ...PROVENANCE,
   ...METRICS,
+  ...TRANSLATION_METRICS,
   {
     name: "status",
     unit: "text",
@@ -154,6 +174,7 @@ const SUMMARY_FILE = [
     unit: "images",
     definition: "Real training images consumed in total.",
   },
+  ...budgetColumns("in total"),
   {
     name: "wall_s",
     unit: "s",
@@ -168,14 +189,15 @@ const SUMMARY_FILE = [
     better: "higher",
   },
   ...PROVENANCE,
-  ...METRICS.map((c) => ({
+  ...[...METRICS, ...TRANSLATION_METRICS].map((c) => ({
     ...c,
     definition: `At the last evaluation: ${c.definition}`,
   })),
   {
     name: "best_fid",
     unit: "—",
-    definition: "Lowest fid over the cell's evaluations.",
+    definition:
+      "Lowest fid over the cell's evaluations — chosen on the same test-split features it reports, so optimistic; use the last-evaluation fid for unbiased comparisons.",
   },
   {
     name: "best_fid_step",

@@ -107,3 +107,75 @@ export function makeGrid(
   }
   return { pixels, width, height, channels: c };
 }
+
+/** Shape of one image: height, width, channels. */
+export interface TripletShape {
+  /** Rows. */
+  height: number;
+  /** Columns. */
+  width: number;
+  /** Channels. */
+  channels: number;
+}
+
+/**
+ * Lays out input | output | target triplets of a translation task, one
+ * triplet per row, in the target's channel count: a 1-channel input beside
+ * RGB outputs is shown as grey, and an input with another channel count
+ * (the inpainting input: masked image, mask) as its first channel.
+ *
+ * @param input Inputs, NHWC in [−1, 1] (`count × inputShape` values).
+ * @param output Outputs, NHWC in [−1, 1] (`count × targetShape`).
+ * @param target Targets, the same shape as `output`.
+ * @param count Triplets (rows).
+ * @param inputShape Shape of one input (same height and width as the target).
+ * @param targetShape Shape of one output and target (1 or 3 channels).
+ * @returns The grid image, 3 columns.
+ * @example
+ * ```ts
+ * import { tripletGrid } from "./grid.ts";
+ * import assert from "node:assert/strict";
+ * const input = new Float32Array(2 * 2 * 2 * 1).fill(-1); // grey input
+ * const rgb = new Float32Array(2 * 2 * 2 * 3).fill(1);
+ * const grid = tripletGrid(input, rgb, rgb, 2, { height: 2, width: 2, channels: 1 }, { height: 2, width: 2, channels: 3 });
+ * assert.deepEqual([grid.width, grid.height, grid.channels], [14, 10, 3]);
+ * assert.deepEqual([...grid.pixels.subarray((2 * 14 + 2) * 3, (2 * 14 + 2) * 3 + 3)], [0, 0, 0]);
+ * ```
+ */
+export function tripletGrid(
+  input: Float32Array,
+  output: Float32Array,
+  target: Float32Array,
+  count: number,
+  inputShape: TripletShape,
+  targetShape: TripletShape,
+): RasterImage {
+  const { height: h, width: w, channels: c } = targetShape;
+  const ci = inputShape.channels;
+  if (inputShape.height !== h || inputShape.width !== w) {
+    throw new Error(
+      `tripletGrid: input ${inputShape.height}×${inputShape.width} differs from target ${h}×${w}`,
+    );
+  }
+  const pixels = h * w;
+  const images = new Float32Array(3 * count * pixels * c);
+  for (let k = 0; k < count; k++) {
+    const base = 3 * k * pixels * c;
+    for (let p = 0; p < pixels; p++) {
+      for (let ch = 0; ch < c; ch++) {
+        // Same channel count: as is; else the input's first channel.
+        const from = ci === c ? ch : 0;
+        images[base + p * c + ch] = input[(k * pixels + p) * ci + from];
+      }
+    }
+    images.set(
+      output.subarray(k * pixels * c, (k + 1) * pixels * c),
+      base + pixels * c,
+    );
+    images.set(
+      target.subarray(k * pixels * c, (k + 1) * pixels * c),
+      base + 2 * pixels * c,
+    );
+  }
+  return makeGrid(images, 3 * count, h, w, c, { cols: 3 });
+}

@@ -242,3 +242,77 @@ export type MetricName = typeof METRICS[number]["name"];
 
 /** The names of the metrics of docs/metrics.md, in file order. */
 export const METRIC_NAMES: readonly MetricName[] = METRICS.map((c) => c.name);
+
+/**
+ * The metrics of translation cells (docs/translation.md#columns), after
+ * {@linkcode METRICS} in both files; empty in zoo rows (and the zoo's
+ * metrics but `fid`, `d_real`, `d_fake` and `d_auc` empty in translation
+ * rows).
+ */
+export const TRANSLATION_METRICS = [
+  {
+    name: "psnr",
+    unit: "dB",
+    definition:
+      "Translation: mean per-image PSNR 10·log10(1/MSE) of G(input) against the target on the n_eval fixed test pairs, [0,1] images, each capped at 100 dB.",
+    better: "higher",
+  },
+  {
+    name: "psnr_std",
+    unit: "dB",
+    definition:
+      "Translation: sample standard deviation (n − 1) of the per-image PSNR over the test pairs.",
+    better: "none",
+  },
+  {
+    name: "ssim",
+    unit: "—",
+    definition:
+      "Translation: mean per-image SSIM (11×11 Gaussian window, σ 1.5, [0,1] images) of G(input) against the target.",
+    better: "higher",
+  },
+  {
+    name: "ssim_std",
+    unit: "—",
+    definition:
+      "Translation: sample standard deviation (n − 1) of the per-image SSIM.",
+    better: "none",
+  },
+  {
+    name: "l1",
+    unit: "[0,1] units",
+    definition:
+      "Translation: mean absolute error |G(input) − target| over every pixel and channel, [0,1] images.",
+    better: "lower",
+  },
+  {
+    name: "psnr_trivial",
+    unit: "dB",
+    definition:
+      "Translation: psnr of the task's trivial answer on the same test pairs (computed once per cell, repeated in every row, as fid_floor).",
+    better: "none",
+  },
+  {
+    name: "ssim_trivial",
+    unit: "—",
+    definition: "Translation: ssim of the trivial answer on the same pairs.",
+    better: "none",
+  },
+  {
+    name: "l1_trivial",
+    unit: "[0,1] units",
+    definition: "Translation: l1 of the trivial answer on the same pairs.",
+    better: "none",
+  },
+  {
+    name: "fid_trivial",
+    unit: "—",
+    definition:
+      "Translation: FID of the trivial answers against the test targets with the source data set's evaluator; empty when n_eval ≤ the evaluator's feature width (as fid).",
+    better: "none",
+  },
+] as const satisfies readonly MetricColumn[];
+
+/** The names of {@linkcode TRANSLATION_METRICS}, in file order. */
+export const TRANSLATION_METRIC_NAMES: readonly string[] = TRANSLATION_METRICS
+  .map((c) => c.name);

@@ -23,6 +23,7 @@ import {
   type Rule,
 } from "./schema.ts";
 import type { CellConfig, ConfigPatch, OptimizerOverride } from "./types.ts";
+import { BUDGET_UNITS } from "../train/train_config.ts";
 
 /**
  * A settings rule: a plain rule, the D / G optimizer overrides, or the
@@ -33,6 +34,7 @@ type ConfigRule = Rule | { kind: "optimizer" } | { kind: "evaluator" };
 /** Rules of every {@linkcode CellConfig} key, in documentation order. */
 const CONFIG_RULES: Record<keyof CellConfig, ConfigRule> = {
   steps: { kind: "int", min: 1 },
+  budget: { kind: "choice", choices: BUDGET_UNITS },
   batchSize: { kind: "int", min: 1 },
   evalEvery: { kind: "int", min: 1 },
   checkpointEvery: { kind: "int", min: 0 },

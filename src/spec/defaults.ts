@@ -17,10 +17,12 @@ import type { CellConfig, ConfigPatch, OptimizerOverrides } from "./types.ts";
  * import assert from "node:assert/strict";
  * assert.equal(BUILTIN_CONFIG.batchSize, 64);
  * assert.equal(BUILTIN_CONFIG.criticNorm, "auto");
+ * assert.equal(BUILTIN_CONFIG.budget, "d-steps"); // steps count D steps
  * ```
  */
 export const BUILTIN_CONFIG: Readonly<CellConfig> = Object.freeze({
   steps: 1000,
+  budget: "d-steps",
   batchSize: 64,
   evalEvery: 500,
   checkpointEvery: 500,

@@ -15,6 +15,7 @@
  */
 import type { Cell, CellPattern, MatrixSpec } from "./types.ts";
 import { BUILTIN_CONFIG, mergeConfig } from "./defaults.ts";
+import { expandTranslationSpec } from "./translation_expand.ts";
 
 /**
  * The id of a cell: `<dataset>-<variant>-<loss>-s<seed>`.
@@ -78,6 +79,9 @@ function appendNew(order: string[], value: string): void {
  * Expands a spec into its cells in the deterministic order described in
  * the module documentation.
  *
+ * A spec of the translation form (`tasks` × `objectives`) expands as
+ * `expandTranslationSpec` describes.
+ *
  * @param spec A validated spec (see `parseSpec`).
  * @returns The cells; ids are unique.
  * @throws Error One line naming the spec when it yields no cells, two cells
@@ -99,6 +103,7 @@ function appendNew(order: string[], value: string): void {
  * ```
  */
 export function expandSpec(spec: MatrixSpec): Cell[] {
+  if (spec.tasks !== undefined) return expandTranslationSpec(spec);
   const datasetOrder = [...spec.datasets];
   const variantOrder = [...spec.variants];
   const lossOrder = [...spec.losses];

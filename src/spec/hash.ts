@@ -8,6 +8,10 @@
 import { createHash } from "node:crypto";
 import type { MatrixSpec } from "./types.ts";
 import { BUILTIN_CONFIG, mergeConfig } from "./defaults.ts";
+import {
+  mergeTranslationConfig,
+  TRANSLATION_BUILTIN,
+} from "./translation_config.ts";
 
 /**
  * JSON with object keys sorted at every level and no whitespace; keys whose
@@ -73,7 +77,48 @@ export function specHash(spec: MatrixSpec): string {
   const { description: _description, ...rest } = spec;
   const normalised = {
     ...rest,
-    defaults: mergeConfig({ ...BUILTIN_CONFIG }, spec.defaults),
+    defaults: spec.tasks !== undefined
+      ? mergeTranslationConfig(TRANSLATION_BUILTIN, spec.defaults)
+      : mergeConfig({ ...BUILTIN_CONFIG }, spec.defaults),
+    overrides: spec.overrides ?? [],
+    include: spec.include ?? [],
+    exclude: spec.exclude ?? [],
+  };
+  return createHash("sha256").update(canonicalJson(normalised)).digest("hex");
+}
+
+/**
+ * The hash a zoo spec without a `budget` setting had before the setting
+ * existed (built-in defaults without `budget`), so that results written
+ * then still read back; `undefined` for a spec that names a budget or is a
+ * translation spec (neither existed then). Such a run counted G steps.
+ *
+ * @param spec A validated spec.
+ * @returns 64 lowercase hex digits, or undefined.
+ * @example
+ * ```ts
+ * import { legacySpecHash, specHash } from "./hash.ts";
+ * import assert from "node:assert/strict";
+ * const spec = {
+ *   name: "t", datasets: ["mnist"], variants: ["mlp"], losses: ["ns"],
+ *   seeds: [0], defaults: {}, overrides: [], include: [], exclude: [],
+ * };
+ * assert.notEqual(legacySpecHash(spec), specHash(spec));
+ * assert.equal(legacySpecHash({ ...spec, defaults: { budget: "g-steps" as const } }), undefined);
+ * ```
+ */
+export function legacySpecHash(spec: MatrixSpec): string | undefined {
+  if (spec.tasks !== undefined || JSON.stringify(spec).includes('"budget"')) {
+    return undefined;
+  }
+  const { budget: _budget, ...builtin } = BUILTIN_CONFIG;
+  const { description: _description, ...rest } = spec;
+  const normalised = {
+    ...rest,
+    defaults: mergeConfig(
+      { ...builtin } as typeof BUILTIN_CONFIG,
+      spec.defaults,
+    ),
     overrides: spec.overrides ?? [],
     include: spec.include ?? [],
     exclude: spec.exclude ?? [],

@@ -4,7 +4,9 @@
  * runs: optimizer settings the kind in force does not read (the override's
  * kind, else the loss's default kind), `clip` on a loss that does not clip
  * weights, `gradientPenalty` on a loss without one, and `criticNorm:
- * "batchnorm"` with a gradient penalty. The caller passes what it knows of
+ * "batchnorm"` with a gradient penalty, and a budget (`steps`, `evalEvery`,
+ * `checkpointEvery` in its `budget` unit) that is not a whole number of G
+ * steps under the loss's n_critic. The caller passes what it knows of
  * each loss (the loss registry's `getLoss` fits), so this module imports no
  * registry.
  *
@@ -15,6 +17,7 @@ import {
   isOptimizerKind,
   OPTIMIZER_SETTINGS,
 } from "../losses/optimizer_settings.ts";
+import { budgetProblems } from "../train/train_config.ts";
 import type { Cell, CellConfig } from "./types.ts";
 
 /** What the checks need to know of a loss (a registry `Loss` has it). */
@@ -25,6 +28,8 @@ export interface LossDefaults {
   clip?: number;
   /** Present when the loss penalises D's gradient. */
   gradientPenalty?: number;
+  /** D steps per G step (absent: 1). */
+  nCritic?: number;
 }
 
 /** The problems of one cell's settings, without the cell id. */
@@ -41,7 +46,7 @@ function settingProblems(
       ? "no loss does"
       : `losses that do: ${ids.join(", ")}`;
   };
-  const out: string[] = [];
+  const out = budgetProblems(config, config.nCritic ?? own.nCritic ?? 1);
   if (config.clip !== undefined && own.clip === undefined) {
     out.push(
       `clip: ${loss} does not clip weights (${

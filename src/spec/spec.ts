@@ -8,6 +8,7 @@
  */
 import { readJsonFile } from "../util/json.ts";
 import { checkConfigPatch } from "./config_rules.ts";
+import { checkTranslationPatch } from "./translation_config.ts";
 import {
   checkArray,
   checkIdList,
@@ -19,10 +20,14 @@ import {
 } from "./schema.ts";
 import type {
   CellPattern,
+  ConfigPatch,
   IncludeCell,
   MatrixSpec,
   Override,
 } from "./types.ts";
+
+/** Checks a `defaults` or `overrides[].set` patch of one spec form. */
+type PatchCheck = (v: unknown, path: string, problems: Problems) => ConfigPatch;
 
 const SPEC_KEYS = [
   "name",
@@ -35,6 +40,8 @@ const SPEC_KEYS = [
   "overrides",
   "include",
   "exclude",
+  "tasks",
+  "objectives",
 ];
 const PATTERN_KEYS = ["dataset", "variant", "loss", "seed"];
 const INCLUDE_KEYS = ["dataset", "variant", "loss"];
@@ -72,15 +79,23 @@ function checkSeedList(
 }
 
 function checkPattern(
-  value: unknown,
+  given: unknown,
   path: string,
   problems: Problems,
+  translation = false,
 ): CellPattern {
-  if (!isObject(value)) {
-    problems.add(path, `expected an object, got ${describe(value)}`);
+  if (!isObject(given)) {
+    problems.add(path, `expected an object, got ${describe(given)}`);
     return {};
   }
-  checkKeys(value, PATTERN_KEYS, path, problems);
+  // A translation pattern may say task / objective for dataset / loss.
+  const value = translation ? aliasPattern(given) : given;
+  checkKeys(
+    value,
+    translation ? [...PATTERN_KEYS, "task", "objective"] : PATTERN_KEYS,
+    path,
+    problems,
+  );
   const out: CellPattern = {};
   for (const key of ["dataset", "variant", "loss"] as const) {
     const v = value[key];
@@ -107,6 +122,18 @@ function checkPattern(
     );
   }
   return out;
+}
+
+/** `task` → `dataset`, `objective` → `loss` (the identity columns). */
+function aliasPattern(
+  value: Record<string, unknown>,
+): Record<string, unknown> {
+  const { task, objective, ...rest } = value;
+  return {
+    ...rest,
+    ...(task !== undefined ? { dataset: task } : {}),
+    ...(objective !== undefined ? { loss: objective } : {}),
+  };
 }
 
 function checkInclude(
@@ -144,6 +171,7 @@ function checkOverride(
   value: unknown,
   path: string,
   problems: Problems,
+  checkPatch: PatchCheck = checkConfigPatch,
 ): Override | undefined {
   if (!isObject(value)) {
     problems.add(
@@ -156,12 +184,15 @@ function checkOverride(
   if (value.match === undefined) problems.add(`${path}.match`, "required");
   if (value.set === undefined) problems.add(`${path}.set`, "required");
   return {
-    match: value.match === undefined
-      ? {}
-      : checkPattern(value.match, `${path}.match`, problems),
+    match: value.match === undefined ? {} : checkPattern(
+      value.match,
+      `${path}.match`,
+      problems,
+      checkPatch !== checkConfigPatch,
+    ),
     set: value.set === undefined
       ? {}
-      : checkConfigPatch(value.set, `${path}.set`, problems),
+      : checkPatch(value.set, `${path}.set`, problems),
   };
 }
 
@@ -181,6 +212,7 @@ function checkExclude(
 function checkHead(
   value: Record<string, unknown>,
   problems: Problems,
+  zoo = true,
 ): Pick<MatrixSpec, "name" | "datasets" | "variants" | "losses" | "seeds"> {
   if (!isId(value.name)) {
     problems.add(
@@ -204,7 +236,9 @@ function checkHead(
     return false;
   };
   const ids = (key: string, allowEmpty: boolean) =>
-    present(key) ? checkIdList(value[key], key, problems, allowEmpty) : [];
+    zoo && present(key)
+      ? checkIdList(value[key], key, problems, allowEmpty)
+      : [];
   return {
     name: isId(value.name) ? value.name : "",
     datasets: ids("datasets", false),
@@ -247,6 +281,9 @@ export function parseSpec(value: unknown, source: string): MatrixSpec {
       }`,
     );
   }
+  if (value.tasks !== undefined || value.objectives !== undefined) {
+    return parseTranslationSpec(value, source);
+  }
   const problems = new Problems();
   checkKeys(value, SPEC_KEYS, "", problems);
   const head = checkHead(value, problems);
@@ -275,6 +312,71 @@ export function parseSpec(value: unknown, source: string): MatrixSpec {
     throw new Error(`${source}: ${problems.list.join("; ")}`);
   }
   const spec: MatrixSpec = { ...head, defaults, overrides, include, exclude };
+  if (typeof value.description === "string") {
+    spec.description = value.description;
+  }
+  return spec;
+}
+
+/** The zoo keys a translation spec may carry only empty (a parsed spec's). */
+const ZOO_ONLY_KEYS = [
+  "datasets",
+  "variants",
+  "losses",
+  "include",
+  "exclude",
+] as const;
+
+/**
+ * {@linkcode parseSpec} of the translation form: `tasks` × `objectives` ×
+ * `seeds` with translation settings; the zoo axes must be absent or empty.
+ */
+function parseTranslationSpec(
+  value: Record<string, unknown>,
+  source: string,
+): MatrixSpec {
+  const problems = new Problems();
+  checkKeys(value, SPEC_KEYS, "", problems);
+  for (const key of ZOO_ONLY_KEYS) {
+    const v = value[key];
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    problems.add(
+      key,
+      "a spec is either the zoo form (datasets × variants × losses) or the translation form (tasks × objectives), not both",
+    );
+  }
+  const { name, seeds } = checkHead(value, problems, false);
+  const ids = (key: "tasks" | "objectives") =>
+    value[key] === undefined
+      ? (problems.add(key, "required"), [])
+      : checkIdList(value[key], key, problems, false);
+  const tasks = ids("tasks");
+  const objectives = ids("objectives");
+  const defaults = value.defaults === undefined
+    ? {}
+    : checkTranslationPatch(value.defaults, "defaults", problems);
+  const overrides = checkArray(
+    value.overrides,
+    "overrides",
+    problems,
+    (v, p) => checkOverride(v, p, problems, checkTranslationPatch),
+  );
+  if (problems.list.length > 0) {
+    throw new Error(`${source}: ${problems.list.join("; ")}`);
+  }
+  const spec: MatrixSpec = {
+    name,
+    datasets: [],
+    variants: [],
+    losses: [],
+    seeds,
+    defaults,
+    overrides,
+    include: [],
+    exclude: [],
+    tasks,
+    objectives,
+  };
   if (typeof value.description === "string") {
     spec.description = value.description;
   }

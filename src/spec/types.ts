@@ -21,6 +21,9 @@
  * @module
  */
 import type { OptimizerKind } from "../losses/optimizer_settings.ts";
+import type { BudgetUnit } from "../train/train_config.ts";
+
+export type { BudgetUnit };
 
 /** Sizes of the evaluation (docs/metrics.md#evaluation-sizes; defaults in brackets). */
 export interface EvaluationSizes {
@@ -99,13 +102,20 @@ export type CriticNormChoice = "auto" | "batchnorm" | "layernorm" | "none";
  * schedule here plus the evaluation sizes of {@linkcode EvaluationSizes}.
  */
 export interface CellConfig extends EvaluationSizes {
-  /** Generator steps (each preceded by n_critic D steps). Integer ≥ 1. */
+  /** The training budget in `budget` units. Integer ≥ 1. */
   steps: number;
+  /**
+   * What `steps`, `evalEvery` and `checkpointEvery` count: `d-steps` (the
+   * default), `g-steps` or `d-images` (D steps × batch size). Each must be
+   * a whole number of G steps. A recorded config without it (a run from
+   * before it existed) counted `g-steps`.
+   */
+  budget: BudgetUnit;
   /** Images per batch. Integer ≥ 1. */
   batchSize: number;
-  /** Evaluate every this many G steps (and at the last step). Integer ≥ 1. */
+  /** Evaluate every this many `budget` units (and at the end). Integer ≥ 1. */
   evalEvery: number;
-  /** Checkpoint every this many G steps; 0 = never; else a multiple of `evalEvery`. */
+  /** Checkpoint every this many `budget` units; 0 = never; else a multiple of `evalEvery`. */
   checkpointEvery: number;
   /** D normalisation. */
   criticNorm: CriticNormChoice;
@@ -126,8 +136,46 @@ export interface CellConfig extends EvaluationSizes {
   gEma?: number;
 }
 
-/** A partial {@linkcode CellConfig}: what `defaults` and `overrides[].set` hold. */
-export type ConfigPatch = Partial<CellConfig>;
+/**
+ * The settings of a translation cell (a spec's `tasks` × `objectives` form;
+ * docs/translation.md#running-it), every field present. The keys it shares
+ * with {@linkcode CellConfig} mean the same; `steps` counts training steps,
+ * each one G update and (but for `l1`) one D update.
+ */
+export interface TranslationCellConfig {
+  /** Training steps. Integer ≥ 1. */
+  steps: number;
+  /** `g-steps` (the default) or `d-steps`: the same count here. */
+  budget: "g-steps" | "d-steps";
+  /** Pairs per batch. Integer ≥ 1 (pix2pix uses 1; the default is 16). */
+  batchSize: number;
+  /** Evaluate every this many steps (and at the end). Integer ≥ 1. */
+  evalEvery: number;
+  /** Checkpoint every this many steps; 0 = never; else a multiple of `evalEvery`. */
+  checkpointEvery: number;
+  /** Test pairs evaluated: a fixed subset of the test split. Integer ≥ 2. */
+  nEval: number;
+  /** Triplet rows of the grid (input | output | target). Integer ≥ 1. */
+  gridSize: number;
+  /** Evaluator network id; only `default` (the source data set's classifier). */
+  evaluator: string;
+  /** λ, the weight of the L1 term (ignored by `gan-*`, which use 0). */
+  l1Weight: number;
+  /** PatchGAN `n_layers` (stride-2 convs of D). */
+  nLayers: number;
+  /** Scales every hidden width of G and D (1 = pix2pix's). */
+  widthMultiplier: number;
+}
+
+/**
+ * A partial {@linkcode CellConfig}: what `defaults` and `overrides[].set`
+ * hold; in a translation spec, a partial {@linkcode TranslationCellConfig}.
+ */
+export type ConfigPatch =
+  & Partial<CellConfig>
+  & Partial<
+    Pick<TranslationCellConfig, "l1Weight" | "nLayers" | "widthMultiplier">
+  >;
 
 /**
  * Selects cells by axis values. Each field is one value or a list of values
@@ -162,7 +210,11 @@ export interface IncludeCell {
   loss: string;
 }
 
-/** A matrix spec after parsing (optional lists filled in as empty). */
+/**
+ * A matrix spec after parsing (optional lists filled in as empty). A spec
+ * is either the zoo form (`datasets` × `variants` × `losses`) or the
+ * translation form (`tasks` × `objectives`, with the zoo axes empty).
+ */
 export interface MatrixSpec {
   /** Name of the spec (profile name), used in messages and manifests. */
   name: string;
@@ -184,6 +236,10 @@ export interface MatrixSpec {
   include: IncludeCell[];
   /** Cells removed from the matrix (after `include`). */
   exclude: CellPattern[];
+  /** Translation form: paired task ids, in run order. */
+  tasks?: string[];
+  /** Translation form: objective ids, in run order. */
+  objectives?: string[];
 }
 
 /** One unit of work: a (data set, variant, loss, seed) with its settings. */
@@ -198,6 +254,16 @@ export interface Cell {
   loss: string;
   /** Seed. */
   seed: number;
-  /** The resolved settings. */
+  /**
+   * The resolved settings. For a translation cell: the built-in zoo
+   * settings with its shared keys (steps, budget, batchSize, evalEvery,
+   * checkpointEvery, nEval, gridSize, evaluator) set, so that code reading
+   * only those keys treats both kinds alike.
+   */
   config: CellConfig;
+  /**
+   * Present exactly on a translation cell (`dataset` = task, `variant` =
+   * `pix2pix`, `loss` = objective): its settings.
+   */
+  translation?: TranslationCellConfig;
 }

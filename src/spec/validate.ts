@@ -9,6 +9,7 @@
  */
 import { findLossSettingProblems, type LossDefaults } from "./loss_settings.ts";
 import { findSplitSizeProblems, type SplitSizes } from "./split_sizes.ts";
+import { findTranslationProblems } from "./translation_rules.ts";
 import type { Cell } from "./types.ts";
 
 /** What {@linkcode validateCells} accepts. */
@@ -32,8 +33,9 @@ export interface AcceptedIds {
   ) => string | null;
   /**
    * What a known loss does (its default optimizer, whether it clips weights
-   * or penalises gradients); with it, settings that the loss would refuse or
-   * ignore are problems too. The loss registry's `getLoss` fits.
+   * or penalises gradients, its n_critic); with it, settings that the loss
+   * would refuse or ignore, and budgets that are no whole number of G steps,
+   * are problems too. The loss registry's `getLoss` fits.
    */
   lossDefaults?: (loss: string) => LossDefaults;
   /**
@@ -47,11 +49,13 @@ export interface AcceptedIds {
 /**
  * Lists every problem of `cells`: one entry per unknown data set, variant or
  * loss id (naming the accepted ids), one per incompatible combination, and
- * one per setting the cell's loss would refuse or ignore (with
+ * one per setting the cell's loss would refuse or ignore or budget count
+ * that is no whole number of G steps under its n_critic (with
  * `lossDefaults`), and one per size larger than its data set's split (with
- * `splitSizes`).
+ * `splitSizes`). Translation cells are checked by `findTranslationProblems`
+ * instead (their tasks, objectives and sizes), whatever `accepted` says.
  *
- * @param cells The expanded cells.
+ * @param all The expanded cells.
  * @param accepted The accepted ids and the compatibility check.
  * @returns The problems, one line each; empty when every cell can run.
  * @example
@@ -74,10 +78,14 @@ export interface AcceptedIds {
  * ```
  */
 export function findCellProblems(
-  cells: readonly Cell[],
+  all: readonly Cell[],
   accepted: AcceptedIds,
 ): string[] {
-  const problems: string[] = [];
+  // Translation cells have their own ids and rules (translation_rules.ts).
+  const problems = findTranslationProblems(
+    all.filter((c) => c.translation !== undefined),
+  );
+  const cells = all.filter((c) => c.translation === undefined);
   const unknown = (
     axis: "dataset" | "variant" | "loss",
     known: readonly string[],

@@ -7,7 +7,151 @@
 import type { CriticNorm } from "../models/types.ts";
 import type { OptimizerSpec } from "../losses/optimizers.ts";
 
-/** The training budget and schedule of a cell. */
+/**
+ * What a spec's `steps`, `evalEvery` and `checkpointEvery` count:
+ * `d-steps` (discriminator steps, as compare_gan counts; the default),
+ * `g-steps` (generator steps, each preceded by n_critic D steps) or
+ * `d-images` (real images D has seen: D steps × batch size).
+ */
+export type BudgetUnit = "d-steps" | "g-steps" | "d-images";
+
+/** The budget units, the default first. */
+export const BUDGET_UNITS: readonly BudgetUnit[] = [
+  "d-steps",
+  "g-steps",
+  "d-images",
+];
+
+/** The counts of a cell's budget, in its {@linkcode BudgetUnit} or in G steps. */
+export interface BudgetCounts {
+  /** The whole budget. */
+  steps: number;
+  /** Between evaluations. */
+  evalEvery: number;
+  /** Between checkpoints; 0 = never. */
+  checkpointEvery: number;
+}
+
+/** What {@linkcode budgetProblems} and {@linkcode gStepCounts} convert. */
+export interface BudgetSettings extends BudgetCounts {
+  /** The unit of the counts. */
+  budget: BudgetUnit;
+  /** Images per batch. */
+  batchSize: number;
+}
+
+/**
+ * How many budget units one G step is: 1 G step, n_critic D steps, or
+ * n_critic × batch size real images.
+ *
+ * @param budget The unit.
+ * @param nCritic D steps per G step (the loss's, after overrides).
+ * @param batchSize Images per batch.
+ * @returns The units per G step (≥ 1).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unitsPerGStep } from "./train_config.ts";
+ * assert.equal(unitsPerGStep("g-steps", 5, 64), 1);
+ * assert.equal(unitsPerGStep("d-steps", 5, 64), 5);
+ * assert.equal(unitsPerGStep("d-images", 5, 64), 320);
+ * ```
+ */
+export function unitsPerGStep(
+  budget: BudgetUnit,
+  nCritic: number,
+  batchSize: number,
+): number {
+  switch (budget) {
+    case "g-steps":
+      return 1;
+    case "d-steps":
+      return nCritic;
+    case "d-images":
+      return nCritic * batchSize;
+  }
+}
+
+/**
+ * The counts of a budget that are not a whole number of G steps, one line
+ * each (no cell id), e.g. `steps 1000 (d-steps) is not a multiple of nCritic 3`.
+ *
+ * @param settings The counts, their unit and the batch size.
+ * @param nCritic D steps per G step.
+ * @returns The problems; empty when every count converts exactly.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { budgetProblems } from "./train_config.ts";
+ * const settings = { budget: "d-steps" as const, batchSize: 64, steps: 1000, evalEvery: 500, checkpointEvery: 0 };
+ * assert.deepEqual(budgetProblems(settings, 5), []);
+ * assert.deepEqual(budgetProblems(settings, 3), [
+ *   "steps 1000 (d-steps) is not a multiple of nCritic 3",
+ *   "evalEvery 500 (d-steps) is not a multiple of nCritic 3",
+ * ]);
+ * ```
+ */
+export function budgetProblems(
+  settings: BudgetSettings,
+  nCritic: number,
+): string[] {
+  const { budget, batchSize } = settings;
+  const per = unitsPerGStep(budget, nCritic, batchSize);
+  const of = budget === "d-images"
+    ? `nCritic × batchSize ${nCritic} × ${batchSize} = ${per}`
+    : `nCritic ${nCritic}`;
+  const out: string[] = [];
+  for (const key of ["steps", "evalEvery", "checkpointEvery"] as const) {
+    if (settings[key] % per !== 0) {
+      out.push(
+        `${key} ${settings[key]} (${budget}) is not a multiple of ${of}`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Converts a cell's budget to G steps, the unit of {@linkcode TrainConfig}
+ * (the one place where the budget unit is resolved).
+ *
+ * @param cellId The cell, named in the error.
+ * @param settings The counts, their unit and the batch size.
+ * @param nCritic D steps per G step (the loss's, after overrides).
+ * @returns The counts in G steps.
+ * @throws Error `<cell>: steps 1000 (d-steps) is not a multiple of nCritic 3`
+ *   (every inexact count, `; `-separated) when a count is not a whole number
+ *   of G steps.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gStepCounts } from "./train_config.ts";
+ * const settings = { budget: "d-steps" as const, batchSize: 64, steps: 1000, evalEvery: 500, checkpointEvery: 500 };
+ * assert.deepEqual(gStepCounts("c", settings, 5), { steps: 200, evalEvery: 100, checkpointEvery: 100 });
+ * assert.throws(() => gStepCounts("c", settings, 3), /^Error: c: steps 1000 \(d-steps\) is not a multiple of nCritic 3;/);
+ * ```
+ */
+export function gStepCounts(
+  cellId: string,
+  settings: BudgetSettings,
+  nCritic: number,
+): BudgetCounts {
+  const problems = budgetProblems(settings, nCritic);
+  if (problems.length > 0) {
+    throw new Error(`${cellId}: ${problems.join("; ")}`);
+  }
+  const per = unitsPerGStep(settings.budget, nCritic, settings.batchSize);
+  return {
+    steps: settings.steps / per,
+    evalEvery: settings.evalEvery / per,
+    checkpointEvery: settings.checkpointEvery / per,
+  };
+}
+
+/**
+ * The training budget and schedule of a cell, in G steps (a spec's budget
+ * unit is converted by {@linkcode gStepCounts} before it gets here).
+ */
 export interface TrainConfig {
   /** Generator steps (each preceded by n_critic D steps). */
   steps: number;

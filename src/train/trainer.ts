@@ -58,6 +58,8 @@ export interface EvaluationContext {
   trainShape: ImageShape;
   /** Loss and gradient-norm means since the last evaluation. */
   means: IntervalMeans;
+  /** D steps completed so far (G steps × n_critic). */
+  dSteps: number;
   /** Real images consumed so far (D steps × batch). */
   imagesSeen: number;
   /** Training seconds so far (across resumes; evaluation time excluded). */
@@ -82,6 +84,8 @@ export interface CellOutcome {
   status: "finished" | "diverged";
   /** The last completed G step (the step that diverged, when diverged). */
   step: number;
+  /** D steps completed by `step` (`step` × n_critic). */
+  dSteps: number;
   /** The G step the cell resumed from (0 when it started fresh). */
   resumedFrom: number;
   /** What was non-finite, when diverged. */
@@ -197,6 +201,7 @@ async function trainSteps(
   return {
     status: meter.divergence ? "diverged" : "finished",
     step: done,
+    dSteps: done * cell.loss.nCritic,
     resumedFrom: startStep,
     divergence: meter.divergence?.what,
     modelConfig: cell.modelConfig,
@@ -272,6 +277,7 @@ async function evaluateAt(loop: LoopState, current: number): Promise<void> {
       discriminator,
       trainShape: cell.shape,
       means: meter.intervalMeans(),
+      dSteps: current * cell.loss.nCritic,
       imagesSeen: current * cell.loss.nCritic * config.batchSize,
       trainSeconds: elapsed,
       imagesPerSecond: (current * loop.imagesPerStep) /

@@ -9,7 +9,10 @@ import { assert } from "../_assert.ts";
 import { applyOverrides } from "../../src/cli/_overrides.ts";
 import { main } from "../../src/cli/main.ts";
 import { expandSpec } from "../../src/spec/expand.ts";
-import { loadProfile } from "../../src/spec/profiles.ts";
+import { loadSpecFile } from "../../src/spec/spec.ts";
+
+/** The pre-issue-16 quick profile: include cells and per-cell budgets. */
+const MIXED_BUDGETS = "tests/fixtures/specs/mixed_budgets.json";
 import { tinySpec } from "../matrix/_helpers.ts";
 
 /** `[id, evalEvery, checkpointEvery]` of every cell. */
@@ -23,8 +26,8 @@ function intervals(
   ]);
 }
 
-Deno.test("--eval-every 1000 on the default profile: checkpoints move up to multiples of 1000", async () => {
-  const quick = await loadProfile("quick");
+Deno.test("--eval-every 1000 on a profile with per-cell intervals: checkpoints move up to multiples of 1000", async () => {
+  const quick = await loadSpecFile(MIXED_BUDGETS);
   assert.deepEqual(intervals(quick, { evalEvery: 1000 }), [
     ["mnist-mlp-minimax-s0", 1000, 1000],
     ["mnist-mlp-ns-s0", 1000, 4000], // already a multiple: kept
@@ -56,7 +59,7 @@ Deno.test("--eval-every: 0 (never) stays 0; seeds with different intervals get t
 });
 
 Deno.test("--checkpoint-every sets every cell's interval; a non-multiple is refused (exit 2)", async () => {
-  const quick = await loadProfile("quick");
+  const quick = await loadSpecFile(MIXED_BUDGETS);
   const all = (
     c: [string, number, number][],
   ) => [...new Set(c.map((x) => x[2]))];

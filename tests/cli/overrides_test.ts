@@ -2,11 +2,15 @@ import { assert } from "../_assert.ts";
 import { applyOverrides } from "../../src/cli/_overrides.ts";
 import { expandSpec } from "../../src/spec/expand.ts";
 import { specHash } from "../../src/spec/hash.ts";
+import { loadSpecFile } from "../../src/spec/spec.ts";
 import { loadProfile } from "../../src/spec/profiles.ts";
+
+/** The pre-issue-16 quick profile: include cells and per-cell budgets. */
+const MIXED_BUDGETS = "tests/fixtures/specs/mixed_budgets.json";
 import { tinySpec } from "../matrix/_helpers.ts";
 
 Deno.test("applyOverrides: axis flags replace the axis; include kept only when it fits", async () => {
-  const quick = await loadProfile("quick");
+  const quick = await loadSpecFile(MIXED_BUDGETS);
   const ids = (flags: Parameters<typeof applyOverrides>[1]) =>
     expandSpec(applyOverrides(quick, flags)).map((c) => c.id);
   assert.deepEqual(ids({ losses: ["ns"] }), [
@@ -86,5 +90,17 @@ Deno.test("applyOverrides: bad flag values are one-line errors naming the flag",
   assert.throws(
     () => applyOverrides(spec, { seeds: [1, 1] }),
     /--seeds: a seed is given twice/,
+  );
+});
+
+Deno.test("applyOverrides: on a translation spec --datasets picks tasks and --losses objectives", async () => {
+  const spec = await loadProfile("translation-smoke");
+  const cells = expandSpec(
+    applyOverrides(spec, { datasets: ["inpaint-mnist"], losses: ["l1"] }),
+  );
+  assert.deepEqual(cells.map((c) => c.id), ["inpaint-mnist-pix2pix-l1-s0"]);
+  assert.throws(
+    () => applyOverrides(spec, { variants: ["mlp"] }),
+    /^Error: --variants: a translation spec has no variant axis/,
   );
 });

@@ -2,22 +2,14 @@
  * Tests of `ganbench compare` (src/report/ compare, thresholds, significance,
  * comparability, rendering; src/cli/compare.ts) on
  * small results directories written in a temp dir: pass, fail, noise, the
- * n = 1 / n = 2 rules, divergence, thresholds, and every refusal.
+ * n = 1 / n = 2 rules, divergence, thresholds, and every refusal. The
+ * multiple-testing gate and sd thresholds: compare_gate_test.ts; threshold
+ * parsing: thresholds_test.ts.
  */
 import { join } from "node:path";
 import { assert } from "../_assert.ts";
 import { UsageError } from "../../src/cli/_args.ts";
 import { compareCommand } from "../../src/cli/compare.ts";
-import {
-  DEFAULT_THRESHOLDS,
-  formatThreshold,
-  isBreached,
-  mergeThresholds,
-  parseThreshold,
-  parseThresholdList,
-  readThresholdsFile,
-} from "../../src/report/thresholds.ts";
-import { testDifference } from "../../src/report/significance.ts";
 import type { FixtureOptions } from "../fixtures/report/make_results.ts";
 import { seedCells, writeResults } from "../fixtures/report/make_results.ts";
 
@@ -76,7 +68,10 @@ Deno.test("compare: equal-within-noise candidate passes (exit 0), Welch's test n
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /ganbench compare: ✅ pass/);
   assert.match(r.out, /Welch t: p=/);
-  assert.match(r.out, /Welch's two-sided t-test when both sides have n ≥ 3/);
+  assert.match(
+    r.out,
+    /Welch's t-test, one-sided in the threshold's worse direction/,
+  );
   const json = JSON.parse(
     await Deno.readTextFile(join(cand, "compare.json")),
   );
@@ -168,7 +163,7 @@ Deno.test("compare: a significant improvement is 'better', never a failure", asy
   assert.ok(!short.out.includes("synthetic · mlp · hinge"));
 });
 
-Deno.test("compare: n = 2 uses the bootstrap interval; n = 1 has no test", async () => {
+Deno.test("compare: n = 2 uses Welch's test; n = 1 has no test", async () => {
   const base2 = await results({
     cells: seedCells("mlp", "ns", { fid: [100, 101] }),
   });
@@ -177,7 +172,11 @@ Deno.test("compare: n = 2 uses the bootstrap interval; n = 1 has no test", async
   });
   const r2 = await compare(base2, cand2);
   assert.equal(r2.code, 1);
-  assert.match(r2.out, /bootstrap 95% CI \[\+19, \+21\]/);
+  // One-sided p = 6.24e-4 (scipy), 4 tests (fid, kid_mean, is_mean, eq_gap).
+  assert.match(
+    r2.out,
+    /Welch t: p=0\.001 \| \+5% \| 6\.2e-4 → 0\.002 \| ❌ \*\*fail\*\* \|/,
+  );
 
   const base1 = await results({
     cells: seedCells("mlp", "ns", { fid: [100] }),
@@ -188,10 +187,16 @@ Deno.test("compare: n = 2 uses the bootstrap interval; n = 1 has no test", async
   const r1 = await compare(base1, cand1);
   assert.equal(r1.code, 1, "n = 1: a breach fails by default");
   assert.match(r1.out, /none \(n=1\)/);
-  assert.match(r1.out, /n=1, no test/);
+  assert.match(r1.out, /n=1, no test: untested breach \(--n1 fail\)/);
+  assert.match(r1.out, /❌ \*\*fail\*\* \(untested: n=1\)/);
+  assert.match(
+    r1.out,
+    /1 breach untested \(n = 1\), which fails \(--n1 fail\)/,
+  );
   const warn = await compare(base1, cand1, "--n1", "warn");
   assert.equal(warn.code, 0, "--n1 warn: reported only");
   assert.match(warn.out, /no test \(n=1\)/);
+  assert.match(warn.out, /1 breach untested \(n = 1\), which only warns/);
   // No breach with n = 1: passes.
   const same1 = await results({
     cells: seedCells("mlp", "ns", { fid: [102] }),
@@ -223,17 +228,21 @@ Deno.test("compare: --fail-on and --thresholds replace the defaults per metric",
     ],
   });
   assert.equal((await compare(baseline, cand)).code, 0);
-  assert.equal((await compare(baseline, cand, "--fail-on", "fid:+2%")).code, 1);
-  assert.equal((await compare(baseline, cand, "--fail-on", "fid:+2")).code, 1);
-  assert.equal((await compare(baseline, cand, "--fail-on", "fid:+4")).code, 0);
+  // One-sided p = 0.011: significant alone, not after Holm over the 8 tests
+  // (which the multiple-testing tests cover), so uncorrected here.
+  const gate = ["--correction", "none"];
+  const uncorrected = (...args: string[]) =>
+    compare(baseline, cand, ...gate, ...args);
+  assert.equal((await uncorrected("--fail-on", "fid:+2%")).code, 1);
+  assert.equal((await compare(baseline, cand, "--fail-on", "fid:+2%")).code, 0);
+  assert.equal((await uncorrected("--fail-on", "fid:+2")).code, 1);
+  assert.equal((await uncorrected("--fail-on", "fid:+4")).code, 0);
   const file = join(root, "thresholds.json");
   await Deno.writeTextFile(file, JSON.stringify({ fid: "+1%" }));
-  assert.equal((await compare(baseline, cand, "--thresholds", file)).code, 1);
+  assert.equal((await uncorrected("--thresholds", file)).code, 1);
   // --fail-on wins over the file
   assert.equal(
-    (await compare(
-      baseline,
-      cand,
+    (await uncorrected(
       "--thresholds",
       file,
       "--fail-on",
@@ -378,71 +387,4 @@ Deno.test("compare: cell groups only in the candidate are listed, not compared; 
   const r2 = await compare(baseline, disjoint);
   assert.equal(r2.code, 2);
   assert.match(r2.err, /no \(data set, variant, loss\) in common/);
-});
-
-Deno.test("thresholds: parsing, breach rule, merging", () => {
-  assert.deepEqual(parseThreshold("fid:+5%"), {
-    metric: "fid",
-    sign: "+",
-    value: 0.05,
-    relative: true,
-    text: "fid:+5%",
-  });
-  assert.equal(parseThreshold("is_mean:3%").sign, "-", "worse = lower IS");
-  assert.equal(parseThreshold("fid:2").sign, "+", "worse = higher FID");
-  assert.equal(parseThreshold("ssim_div:0.1").sign, "±", "no direction");
-  assert.equal(parseThreshold("eq_gap:+0.1").relative, false);
-  assert.equal(parseThreshold("fid:+1e-1").value, 0.1);
-  assert.throws(() => parseThreshold("fid"), /expected <metric>:/);
-  assert.throws(() => parseThreshold("fid:+x%"), /threshold 'fid:\+x%'/);
-  assert.equal(
-    DEFAULT_THRESHOLDS.map((t) => `${t.metric}:${formatThreshold(t)}`).join(),
-    "fid:+5%,kid_mean:+10%,is_mean:-3%,eq_gap:+0.1",
-  );
-  const fid = parseThreshold("fid:+5%");
-  assert.equal(isBreached(fid, 100, 5), false, "exactly at the limit");
-  assert.equal(isBreached(fid, 100, 5.01), true);
-  assert.equal(isBreached(fid, 100, -50), false);
-  const is = parseThreshold("is_mean:-3%");
-  assert.equal(isBreached(is, 2, -0.07), true);
-  assert.equal(isBreached(is, 2, 0.5), false);
-  assert.equal(isBreached(parseThreshold("x:±1"), 0, -1.5), true);
-  const merged = mergeThresholds(
-    DEFAULT_THRESHOLDS,
-    parseThresholdList("fid:+2, kid_mean:off,psnr_nn:-1"),
-  );
-  assert.deepEqual(merged.map((t) => t.text), [
-    "fid:+2",
-    "is_mean:-3%",
-    "eq_gap:+0.1",
-    "psnr_nn:-1",
-  ]);
-});
-
-Deno.test("thresholds file: malformed files are one-line errors", async () => {
-  const file = join(root, "bad.json");
-  await Deno.writeTextFile(file, "[1]");
-  await assert.rejects(readThresholdsFile(file), /expected a JSON object/);
-  await Deno.writeTextFile(file, '{"fid": true}');
-  await assert.rejects(readThresholdsFile(file), /fid: expected a string/);
-  await Deno.writeTextFile(file, '{"fid": "+5%", "eq_gap": 0.2}');
-  const t = await readThresholdsFile(file);
-  assert.deepEqual(t.map((x) => [x.metric, x.sign, x.value]), [
-    ["fid", "+", 0.05],
-    ["eq_gap", "+", 0.2],
-  ]);
-});
-
-Deno.test("testDifference: the rule by sample size", () => {
-  assert.equal(
-    testDifference([1, 2, 3], [1, 2, 3.1], 0.05, 1000, 0).kind,
-    "welch",
-  );
-  assert.equal(
-    testDifference([1, 2], [1, 2, 3], 0.05, 1000, 0).kind,
-    "bootstrap",
-  );
-  const none = testDifference([1], [1, 2, 3], 0.05, 1000, 0);
-  assert.equal(none.kind, "none");
-  assert.equal(none.significant, null);
 });

@@ -9,6 +9,7 @@ import {
 } from "../../src/spec/profiles.ts";
 import { ZOO } from "../matrix/_helpers.ts";
 import { validateCells } from "../../src/spec/validate.ts";
+import { trainConfig } from "../../src/matrix/cell_settings.ts";
 
 const valid = {
   name: "t",
@@ -175,7 +176,7 @@ Deno.test("loadSpecFile: missing file and invalid JSON name the file", async () 
 
 Deno.test("built-in profiles load, expand and use only known ids", async () => {
   const names = await listProfiles();
-  for (const n of ["smoke", "quick", "mnist", "fashion", "cifar10"]) {
+  for (const n of ["smoke", "quick", "ci", "mnist", "fashion", "cifar10"]) {
     assert.ok(names.includes(n), `profile ${n} missing`);
   }
   for (const name of names) {
@@ -185,41 +186,57 @@ Deno.test("built-in profiles load, expand and use only known ids", async () => {
   }
   await assert.rejects(
     loadProfile("nope"),
-    /unknown profile "nope" \(accepted: cifar10, /,
+    /unknown profile "nope" \(accepted: ci, cifar10, /,
   );
 });
 
-Deno.test("profiles: quick is every loss on mlp plus cgan×ns and dcgan×ns", async () => {
+Deno.test("profiles: quick compares every loss on mlp at equal D-step budgets, two seeds", async () => {
   const cells = expandSpec(await loadProfile("quick"));
-  assert.deepEqual(cells.map((c) => c.id), [
-    "mnist-mlp-minimax-s0",
-    "mnist-mlp-ns-s0",
-    "mnist-mlp-lsgan-s0",
-    "mnist-mlp-wgan-s0",
-    "mnist-mlp-wgan-gp-s0",
-    "mnist-mlp-hinge-s0",
-    "mnist-cgan-ns-s0",
-    "mnist-dcgan-ns-s0",
-  ]);
+  const losses = ["minimax", "ns", "lsgan", "wgan", "wgan-gp", "hinge"];
+  assert.deepEqual(
+    cells.map((c) => c.id),
+    losses.flatMap((l) => [0, 1].map((s) => `mnist-mlp-${l}-s${s}`)),
+  );
   for (const c of cells) {
+    assert.equal(c.config.budget, "d-steps", c.id);
+    assert.equal(c.config.steps, 2000, c.id);
     assert.equal(c.config.batchSize, 64);
     assert.equal(c.config.nEval, 2000);
+    assert.equal(c.config.gEma, 0.99);
     // Every cell ends on an evaluation and checkpoints line up with them.
     assert.equal(c.config.steps % c.config.evalEvery, 0, c.id);
     assert.equal(c.config.checkpointEvery % c.config.evalEvery, 0, c.id);
   }
-  assert.deepEqual(cells.map((c) => c.config.steps), [
-    1000,
-    16000,
-    1000,
-    500,
-    250,
-    1000,
-    2000,
-    300,
-  ]);
-  // Samples come from the weight average in every quick cell.
-  assert.ok(cells.every((c) => c.config.gEma === 0.999));
+  // Equal D steps: the critic losses (n_critic 5) make a fifth of the G steps.
+  const gSteps = Object.fromEntries(
+    cells.filter((c) => c.seed === 0).map((
+      c,
+    ) => [c.loss, trainConfig(c).steps]),
+  );
+  assert.deepEqual(gSteps, {
+    minimax: 2000,
+    ns: 2000,
+    lsgan: 2000,
+    wgan: 400,
+    "wgan-gp": 400,
+    hinge: 2000,
+  });
+});
+
+Deno.test("profiles: ci is mlp × ns, hinge with four seeds, one evaluation", async () => {
+  const cells = expandSpec(await loadProfile("ci"));
+  assert.deepEqual(
+    cells.map((c) => c.id),
+    ["ns", "hinge"].flatMap((l) =>
+      [0, 1, 2, 3].map((s) => `mnist-mlp-${l}-s${s}`)
+    ),
+  );
+  for (const c of cells) {
+    assert.equal(c.config.steps, 600);
+    assert.equal(c.config.evalEvery, 600);
+    assert.equal(c.config.nEval, 1000);
+    assert.equal(c.config.memorisation, "off");
+  }
 });
 
 Deno.test("profiles: the Lucic et al. protocol", async () => {
