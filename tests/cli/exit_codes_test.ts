@@ -126,7 +126,16 @@ Deno.test("bench: seeds and spec contents that are invalid exit 2, not 1", async
 });
 
 Deno.test("bench: batch and evaluation sizes larger than the data set are refused before anything runs", async () => {
-  const narrow = ["--datasets", "mnist", "--variants", "mlp", "--losses", "ns"];
+  const narrow = [
+    "--datasets",
+    "mnist",
+    "--variants",
+    "mlp",
+    "--losses",
+    "ns",
+    "--seeds",
+    "0",
+  ];
   await assertUsage(
     ["bench", ...narrow, "--batch-size", "60001", "--dry-run"],
     /mnist-mlp-ns-s0: batchSize 60001 exceeds the mnist train split \(60000 images\)/,
