@@ -7,6 +7,10 @@
  */
 import { csvRecords, readCsv, writeCsvFile } from "../results/csv.ts";
 import type { BestFid } from "./cell_rows.ts";
+import { checkpointPath, metricsCsvPath } from "../results/layout.ts";
+import type { Manifest } from "../results/manifest.ts";
+import { writeManifest } from "../results/manifest.ts";
+import { memorySnapshot } from "./memory.ts";
 
 /** Where an interrupted cell starts again. */
 export interface ResumePoint {
@@ -94,4 +98,51 @@ function dropRowsAfter(
   }
   return csvRecords({ columns: table.columns, rows: keep })
     .filter((row) => row.cell === cellId);
+}
+
+/** Where a starting cell stands: its files, resume point and baselines. */
+export interface CellStart {
+  /** The cell's checkpoint file. */
+  checkpoint: string;
+  /** The run's metrics.csv. */
+  metricsPath: string;
+  /** Where training resumes (step 0 without a checkpoint). */
+  resume: ResumePoint;
+  /** Memory when the cell started. */
+  memoryBefore: ReturnType<typeof memorySnapshot>;
+  /** Wall seconds of earlier attempts (0 on a fresh start). */
+  wallBefore: number;
+}
+
+/**
+ * Finds a cell's resume point and records it as running in the manifest
+ * (written to disk), keeping the wall time of earlier attempts on resume:
+ * the start shared by zoo and translation cells.
+ *
+ * @param outDir The results directory.
+ * @param manifest Its manifest (updated and written).
+ * @param cellId The cell.
+ * @returns The cell's files, resume point and baselines.
+ */
+export async function startCell(
+  outDir: string,
+  manifest: Manifest,
+  cellId: string,
+): Promise<CellStart> {
+  const checkpoint = checkpointPath(outDir, cellId);
+  const metricsPath = metricsCsvPath(outDir);
+  // Rows written after the checkpoint are produced again on resume; the best
+  // FID so far comes from the rows that stay.
+  const resume = await resumePoint(checkpoint, metricsPath, cellId);
+  const memoryBefore = memorySnapshot();
+  const wallBefore = resume.step > 0
+    ? Number(manifest.cells[cellId]?.wallSeconds ?? 0)
+    : 0;
+  manifest.cells[cellId] = {
+    status: "running",
+    step: resume.step,
+    wallSeconds: wallBefore,
+  };
+  await writeManifest(outDir, manifest);
+  return { checkpoint, metricsPath, resume, memoryBefore, wallBefore };
 }

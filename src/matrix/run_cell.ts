@@ -20,12 +20,7 @@ import { writeManifest } from "../results/manifest.ts";
 import { CsvWriter } from "../results/csv.ts";
 import { METRICS_COLUMN_NAMES } from "../results/columns.ts";
 import { writePng } from "../results/png.ts";
-import {
-  checkpointPath,
-  gridPngPath,
-  gridsDir,
-  metricsCsvPath,
-} from "../results/layout.ts";
+import { gridPngPath, gridsDir } from "../results/layout.ts";
 import { trainConfig } from "./cell_settings.ts";
 import type { BestFid, Row } from "./cell_rows.ts";
 import {
@@ -36,7 +31,7 @@ import {
 } from "./cell_rows.ts";
 import type { MemorySnapshot } from "./memory.ts";
 import { memorySnapshot } from "./memory.ts";
-import { resumePoint } from "./resume.ts";
+import { startCell } from "./resume.ts";
 
 /** The outcome of one cell in this run. */
 export interface CellSummary {
@@ -90,21 +85,8 @@ interface CellState {
  */
 export async function runCell(run: CellRun): Promise<CellSummary> {
   const { cell, outDir, manifest } = run;
-  const checkpoint = checkpointPath(outDir, cell.id);
-  const metricsPath = metricsCsvPath(outDir);
-  // Rows written after the checkpoint are produced again on resume; the best
-  // FID so far comes from the rows that stay.
-  const resume = await resumePoint(checkpoint, metricsPath, cell.id);
-  const memoryBefore = memorySnapshot();
-  const wallBefore = resume.step > 0
-    ? Number(manifest.cells[cell.id]?.wallSeconds ?? 0)
-    : 0;
-  manifest.cells[cell.id] = {
-    status: "running",
-    step: resume.step,
-    wallSeconds: wallBefore,
-  };
-  await writeManifest(outDir, manifest);
+  const { checkpoint, metricsPath, resume, memoryBefore, wallBefore } =
+    await startCell(outDir, manifest, cell.id);
 
   const identity = identityRow(cell, run.backend, run.evaluator);
   const writer = CsvWriter.open(metricsPath, METRICS_COLUMN_NAMES);

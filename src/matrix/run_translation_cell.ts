@@ -25,17 +25,12 @@ import { CsvWriter } from "../results/csv.ts";
 import { METRICS_COLUMN_NAMES } from "../results/columns.ts";
 import { tripletGrid } from "../results/grid.ts";
 import { writePng } from "../results/png.ts";
-import {
-  checkpointPath,
-  gridPngPath,
-  gridsDir,
-  metricsCsvPath,
-} from "../results/layout.ts";
+import { gridPngPath, gridsDir } from "../results/layout.ts";
 import { TranslationEvaluation } from "../evaluation/translation_metrics.ts";
 import type { BestFid, Row } from "./cell_rows.ts";
 import { identityRow } from "./cell_rows.ts";
 import { memorySnapshot } from "./memory.ts";
-import { resumePoint } from "./resume.ts";
+import { startCell } from "./resume.ts";
 import type { CellSummary } from "./run_cell.ts";
 
 /** What {@linkcode runTranslationCell} needs. */
@@ -74,19 +69,8 @@ export async function runTranslationCell(
   const { cell, outDir, manifest } = run;
   const c = cell.translation;
   if (!c) throw new Error(`${cell.id}: not a translation cell`);
-  const checkpoint = checkpointPath(outDir, cell.id);
-  const metricsPath = metricsCsvPath(outDir);
-  const resume = await resumePoint(checkpoint, metricsPath, cell.id);
-  const memoryBefore = memorySnapshot();
-  const wallBefore = resume.step > 0
-    ? Number(manifest.cells[cell.id]?.wallSeconds ?? 0)
-    : 0;
-  manifest.cells[cell.id] = {
-    status: "running",
-    step: resume.step,
-    wallSeconds: wallBefore,
-  };
-  await writeManifest(outDir, manifest);
+  const { checkpoint, metricsPath, resume, memoryBefore, wallBefore } =
+    await startCell(outDir, manifest, cell.id);
   const identity = identityRow(cell, run.backend, run.evaluator);
   const evaluation = await TranslationEvaluation.prepare(
     run.pairs,

@@ -135,18 +135,7 @@ export async function restoreTrainState(
   if (!checkpoint) return null;
   try {
     assignModels(path, checkpoint, state);
-    for (const [prefix, optimizer] of optimizers(state)) {
-      const entries = [];
-      for (const t of checkpoint.tensors) {
-        if (!t.name.startsWith(prefix)) continue;
-        entries.push({
-          name: t.name.slice(prefix.length),
-          shape: [...t.tensor.shape],
-          values: new Float32Array(await t.tensor.data()),
-        });
-      }
-      await writeOptimizerState(optimizer, entries);
-    }
+    await restoreOptimizers(checkpoint, optimizers(state));
   } finally {
     tf.dispose(checkpoint.tensors.map((t) => t.tensor));
   }
@@ -161,6 +150,32 @@ export async function restoreTrainState(
 }
 
 /** Assigns the saved G, D (and averaged G) weights to the models. */
+/**
+ * Writes each optimizer's slots back from the checkpoint tensors under its
+ * prefix (e.g. `optD/`), Adam's β-powers included.
+ *
+ * @param checkpoint The checkpoint read from disk (its tensors stay owned
+ *   by the caller).
+ * @param prefixed Each optimizer with its checkpoint prefix.
+ */
+export async function restoreOptimizers(
+  checkpoint: Checkpoint,
+  prefixed: ReadonlyArray<[string, tf.Optimizer]>,
+): Promise<void> {
+  for (const [prefix, optimizer] of prefixed) {
+    const entries = [];
+    for (const t of checkpoint.tensors) {
+      if (!t.name.startsWith(prefix)) continue;
+      entries.push({
+        name: t.name.slice(prefix.length),
+        shape: [...t.tensor.shape],
+        values: new Float32Array(await t.tensor.data()),
+      });
+    }
+    await writeOptimizerState(optimizer, entries);
+  }
+}
+
 function assignModels(
   path: string,
   checkpoint: Checkpoint,

@@ -8,12 +8,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import {
-  readOptimizerState,
-  writeOptimizerState,
-} from "../losses/optimizers.ts";
+import { readOptimizerState } from "../losses/optimizers.ts";
 import type { Module } from "../models/types.ts";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+import { restoreOptimizers } from "./train_state.ts";
 import type { NamedTensor } from "./checkpoint.ts";
 
 /** What a translation checkpoint holds. */
@@ -116,18 +114,7 @@ export async function restoreTranslationState(
         module.variables[i].assign(value);
       });
     }
-    for (const [prefix, optimizer] of optimizers) {
-      const entries = [];
-      for (const t of checkpoint.tensors) {
-        if (!t.name.startsWith(prefix)) continue;
-        entries.push({
-          name: t.name.slice(prefix.length),
-          shape: [...t.tensor.shape],
-          values: new Float32Array(await t.tensor.data()),
-        });
-      }
-      await writeOptimizerState(optimizer, entries);
-    }
+    await restoreOptimizers(checkpoint, optimizers);
   } finally {
     tf.dispose(checkpoint.tensors.map((t) => t.tensor));
   }
