@@ -8,9 +8,11 @@ import type { CellSummary } from "../matrix/runner.ts";
 import { groupCells, loadRun } from "../report/aggregate.ts";
 import {
   buildTables,
+  DIAGNOSTIC_REPORT_COLUMNS,
   markdownTables,
   REPORT_COLUMNS,
   TRANSLATION_REPORT_COLUMNS,
+  withValues,
 } from "../report/tables.ts";
 
 /** The metrics of the seed-aggregated table `bench` prints. */
@@ -84,9 +86,10 @@ export function summaryTable(summaries: CellSummary[]): string {
 }
 
 /**
- * The table of `ganbench report` for a results directory, limited to the
- * headline metrics: one row per data set × variant × loss, mean ± std over
- * its seeds (best per column in bold). `bench` prints it after the per-cell
+ * The tables of `ganbench report` for a results directory, limited to the
+ * headline metrics, then each data set's measured diagnostics: one row per
+ * data set × variant × loss, mean ± std over its seeds (best per column in
+ * bold). `bench` prints it after the per-cell
  * table when some configuration ran more than one seed.
  *
  * @param outDir The results directory (with manifest.json and summary.csv).
@@ -106,5 +109,10 @@ export async function seedMeanTable(
   const translation = groups.every((g) => g.variant === "pix2pix");
   const columns = (translation ? TRANSLATION_REPORT_COLUMNS : REPORT_COLUMNS)
     .filter((c) => SEED_TABLE_METRICS.includes(c.metric));
-  return markdownTables(buildTables(groups, columns)).trimEnd();
+  // Then the diagnostics some cell measured (none for translation).
+  const diagnostics = buildTables(groups, DIAGNOSTIC_REPORT_COLUMNS)
+    .map(withValues)
+    .flatMap((t) => t ? [{ ...t, dataset: `${t.dataset}: diagnostics` }] : []);
+  return markdownTables([...buildTables(groups, columns), ...diagnostics])
+    .trimEnd();
 }

@@ -62,6 +62,18 @@ const FLAGS = {
     min: 0,
     description: "L2 weight decay of the kernels (default 0; cifar10 5e-4)",
   },
+  "trunk-from": {
+    type: "string",
+    valueName: "DIR",
+    description:
+      "copy and freeze the convolutional trunk of this evaluator (a directory written by train-evaluator) and train only the feature and logits layers (default epochs then 3)",
+  },
+  "calibrate-from": {
+    type: "string",
+    valueName: "DIR",
+    description:
+      "train nothing: copy this evaluator, fit and fold its temperature, record its feature statistics",
+  },
   "train-count": {
     type: "integer",
     min: 1,
@@ -114,12 +126,20 @@ export const trainEvaluatorCommand: Command = {
     if (values.help) {
       console.log(formatHelp(
         "ganbench train-evaluator [--dataset ID] [flags]",
-        "Trains the data set's evaluator network deterministically and writes model.json, weights.bin and manifest.json (test accuracy, weights md5, feature dimension).",
+        "Trains the data set's evaluator network deterministically, fits a temperature to its probabilities on the first half of the test split, and writes model.json, weights.bin and manifest.json (test accuracy, weights md5, temperature and calibration error, live features and effective rank).",
         FLAGS,
       ));
       return 0;
     }
     // Where the weights go is settled before anything loads or trains.
+    if (
+      values["trunk-from"] !== undefined &&
+      values["calibrate-from"] !== undefined
+    ) {
+      throw new UsageError(
+        "--trunk-from and --calibrate-from: give one (--calibrate-from trains nothing)",
+      );
+    }
     const output = await checkedOutput({
       dataset: values.dataset,
       seed: values.seed,
@@ -140,6 +160,8 @@ export const trainEvaluatorCommand: Command = {
       labelSmoothing: values["label-smoothing"],
       weightDecay: values["weight-decay"],
       trainCount: values["train-count"],
+      trunkFrom: values["trunk-from"],
+      calibrateFrom: values["calibrate-from"],
       seed: values.seed,
       outDir: output.outDir,
       id: output.id,
@@ -149,7 +171,7 @@ export const trainEvaluatorCommand: Command = {
     console.log(
       `${manifest.id}: test accuracy ${
         (100 * manifest.testAccuracy).toFixed(2)
-      } %, ${manifest.featureDim}-d features, weights md5 ${manifest.weightsMd5}, in ${output.outDir}` +
+      } %, ${manifest.featureDim}-d features (${manifest.featureStats?.liveUnits} live), T ${manifest.calibration?.temperature}, weights md5 ${manifest.weightsMd5}, in ${output.outDir}` +
         (output.replacesShipped
           ? ""
           : ` (use it with bench --evaluator ${output.outDir}/model.json)`),

@@ -11,7 +11,7 @@ import type { Discriminator, Generator, ImageShape } from "../models/types.ts";
 
 /** What the evaluation needs of an evaluator network. */
 export interface EvaluatorNetwork {
-  /** Evaluator id written in every row, e.g. `ganbench-mnist-v1`. */
+  /** Evaluator id written in every row, e.g. `ganbench-mnist-v2`. */
   id: string;
   /** md5 identifying its weights and output-changing settings, written in every row. */
   checksum: string;

@@ -128,6 +128,63 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
 ];
 
 /**
+ * The diagnostic columns of issue #15, shown in `report.md` as a second
+ * table per (non-translation) data set: precision/recall/density/coverage,
+ * mode coverage, the memorisation copy rates and the conditional label
+ * accuracy. A column no cell of the data set has a value for is left out
+ * (see {@linkcode withValues}).
+ */
+export const DIAGNOSTIC_REPORT_COLUMNS: readonly ReportColumn[] = [
+  directedColumn("precision", "precision", "precision"),
+  directedColumn("recall", "recall", "recall"),
+  {
+    metric: "density",
+    label: "density →1",
+    latex: "density $\\to 1$",
+    best: { kind: "target", value: 1 },
+  },
+  directedColumn("coverage", "coverage", "coverage"),
+  directedColumn("classes_covered", "classes", "classes"),
+  directedColumn("class_kl", "class_kl", "class\\_kl"),
+  directedColumn("copy_rate", "copy_rate", "copy\\_rate"),
+  directedColumn("copy_rate_feat", "copy_rate_feat", "copy\\_rate\\_feat"),
+  directedColumn("label_acc", "label_acc", "label\\_acc"),
+];
+
+/**
+ * A table without the columns that no row has a value for, or undefined
+ * when none is left.
+ *
+ * @param table A data set's table.
+ * @returns The table with only its measured columns.
+ * @example
+ * ```ts
+ * import { groupCells } from "./aggregate.ts";
+ * import { buildTables, DIAGNOSTIC_REPORT_COLUMNS, withValues } from "./tables.ts";
+ * import assert from "node:assert/strict";
+ * const groups = groupCells([{ cell: "m-mlp-ns-s0", dataset: "m", variant: "mlp", loss: "ns", seed: "0", status: "finished", precision: "0.5" }]);
+ * const [table] = buildTables(groups, DIAGNOSTIC_REPORT_COLUMNS);
+ * assert.deepEqual(withValues(table)?.columns.map((c) => c.metric), ["precision"]);
+ * ```
+ */
+export function withValues(table: DatasetTable): DatasetTable | undefined {
+  const keep = table.columns.map((_, j) =>
+    table.rows.some((r) => r.values[j].n > 0)
+  );
+  if (!keep.some((k) => k)) return undefined;
+  const pick = <T>(xs: readonly T[]) => xs.filter((_, j) => keep[j]);
+  return {
+    ...table,
+    columns: pick(table.columns),
+    rows: table.rows.map((r) => ({
+      ...r,
+      values: pick(r.values),
+      best: pick(r.best),
+    })),
+  };
+}
+
+/**
  * The headline columns of a translation task's table (its cells' variant is
  * `pix2pix`; docs/translation.md#columns), in order.
  */

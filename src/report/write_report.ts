@@ -20,9 +20,11 @@ import type { RunData } from "./aggregate.ts";
 import { groupCells, loadMetricsRows, loadRun } from "./aggregate.ts";
 import {
   buildTables,
+  DIAGNOSTIC_REPORT_COLUMNS,
   markdownTables,
   REPORT_COLUMNS,
   TRANSLATION_REPORT_COLUMNS,
+  withValues,
 } from "./tables.ts";
 import { latexDocument } from "./tables_latex.ts";
 import type { DatasetTable } from "./tables.ts";
@@ -127,6 +129,7 @@ async function readContactSheet(
 function markdownReport(
   run: RunData,
   tables: readonly DatasetTable[],
+  diagnostics: readonly DatasetTable[],
   outDir: string,
   sheet: ContactSheet | undefined,
 ): string {
@@ -135,7 +138,7 @@ function markdownReport(
     "",
     ...provenance(run).map(([k, v]) => `- ${k}: ${markdownCode(v)}`),
     "",
-    "Mean ± sample std over seeds of each cell's final evaluation; best per column in **bold** (lowest FID, KID, eq_gap; highest IS, img/s; d_auc closest to 0.5; ssim_div closest to the real-pair value ssim_div_real).",
+    "Mean ± sample std over seeds of each cell's final evaluation; best per column in **bold** (lowest FID, KID, eq_gap; highest IS, img/s; d_auc closest to 0.5; ssim_div closest to the real-pair value ssim_div_real). Each data set's diagnostics table (the columns some cell measured) ranks the same way: highest precision, recall, coverage, classes, label_acc; lowest class_kl and copy rates; density closest to 1.",
     "",
   ];
   for (const t of tables) {
@@ -145,6 +148,14 @@ function markdownReport(
       `<sub>${htmlEscape(protocolLine(run, t))}</sub>`,
       "",
     );
+    const d = diagnostics.find((x) => x.dataset === t.dataset);
+    if (d) {
+      lines.push(
+        markdownTables([{ ...d, dataset: `${t.dataset}: diagnostics` }])
+          .trimEnd(),
+        "",
+      );
+    }
   }
   if (sheet) {
     lines.push(
@@ -243,7 +254,12 @@ export async function writeReport(
   const outDir = options.outDir ?? dir;
   const formats = options.formats ?? REPORT_FORMATS;
   await Deno.mkdir(outDir, { recursive: true });
-  const tables = buildTables(groupCells(run.summary));
+  const groups = groupCells(run.summary);
+  const tables = buildTables(groups);
+  // Only the diagnostic columns some cell measured (translation: none).
+  const diagnostics = buildTables(groups, DIAGNOSTIC_REPORT_COLUMNS)
+    .map(withValues)
+    .filter((t): t is DatasetTable => t !== undefined);
   const title = run.manifest.spec.name;
   const sheet = await readContactSheet(dir);
   const files: ReportFiles = {};
@@ -251,7 +267,7 @@ export async function writeReport(
     files.md = join(outDir, "report.md");
     await Deno.writeTextFile(
       files.md,
-      markdownReport(run, tables, outDir, sheet),
+      markdownReport(run, tables, diagnostics, outDir, sheet),
     );
   }
   if (formats.includes("tex")) {

@@ -27,11 +27,15 @@ Deno.test("train-evaluator CLI: the shipped weights are refused before anything 
       ],
       [
         ["--replace-shipped"],
-        /^ganbench train-evaluator: --replace-shipped: needs --id NEW-ID \(the shipped mnist evaluator is ganbench-mnist-v1\)$/,
+        /^ganbench train-evaluator: --replace-shipped: needs --id NEW-ID \(the shipped mnist evaluator is ganbench-mnist-v2\)$/,
       ],
       [
-        ["--replace-shipped", "--id", "ganbench-mnist-v1"],
-        /^ganbench train-evaluator: --id ganbench-mnist-v1: is the shipped mnist evaluator's id; retrained weights need a new id$/,
+        ["--replace-shipped", "--id", "ganbench-mnist-v2"],
+        /^ganbench train-evaluator: --id ganbench-mnist-v2: is the shipped mnist evaluator's id; retrained weights need a new id$/,
+      ],
+      [
+        ["--trunk-from", "/tmp/a", "--calibrate-from", "/tmp/b"],
+        /^ganbench train-evaluator: --trunk-from and --calibrate-from: give one \(--calibrate-from trains nothing\)$/,
       ],
       [
         ["--id", "a/b"],

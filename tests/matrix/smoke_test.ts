@@ -35,7 +35,7 @@ Deno.test("smoke profile: trains every cell on MNIST and writes every metric", a
   ]);
   for (const row of summary) {
     assert.equal(row.status, "finished", row.cell);
-    assert.equal(row.evaluator, "ganbench-mnist-v1");
+    assert.equal(row.evaluator, "ganbench-mnist-v2");
     for (const name of METRIC_NAMES) {
       // Label accuracy is for conditional variants: empty for mlp and dcgan.
       if (name === "label_acc") {

@@ -58,8 +58,8 @@ Deno.test("translation-smoke profile: trains every cell and writes the translati
     assert.ok(Number(row.psnr_trivial) > Number(row.psnr), row.cell);
   }
   const mnist = summary.find((r) => r.dataset === "inpaint-mnist")!;
-  assert.equal(mnist.evaluator, "ganbench-mnist-v1");
-  assert.equal(summary[2].evaluator, "ganbench-cifar10-v1");
+  assert.equal(mnist.evaluator, "ganbench-mnist-v2");
+  assert.equal(summary[2].evaluator, "ganbench-cifar10-v2");
   // Trivial scores depend on the task only.
   assert.equal(summary[0].psnr_trivial, summary[1].psnr_trivial);
   const metrics = csvRecords(readCsv(join(out, "metrics.csv")));

@@ -41,6 +41,13 @@ export interface ArchitectureSpec {
    * {@linkcode setWhiteningWeights}. Default false.
    */
   whiten?: boolean;
+  /**
+   * BatchNorm between the feature layer's dense map and its ReLU
+   * (`features_dense` → `features_bn` → `features`), so every unit is
+   * centred on the data and fires on part of it instead of dying; default
+   * false (v1: one dense layer with a ReLU, most of whose units died).
+   */
+  featureBatchNorm?: boolean;
   /** Global max pooling before `features` instead of flattening; default false. */
   globalPool?: boolean;
   /**
@@ -57,7 +64,12 @@ export const WHITEN_LAYER = "stem_whiten";
 export const WHITEN_PATCH = 2;
 
 /** The names of the built-in architectures. */
-export type ArchitectureName = "tiny" | "small" | "cifar";
+export type ArchitectureName =
+  | "tiny"
+  | "tiny-bn"
+  | "small"
+  | "small-bn"
+  | "cifar";
 
 /** The built-in architectures. */
 export const ARCHITECTURES: Readonly<
@@ -65,8 +77,25 @@ export const ARCHITECTURES: Readonly<
 > = {
   /** A few hundred parameters, for tests. */
   tiny: { name: "tiny", blocks: [[4], [8]], featureDim: 16 },
-  /** MNIST / Fashion-MNIST: 2 conv blocks (32, 64) + dense 128 (~420k parameters). */
+  /** `tiny` with a BatchNorm before the feature ReLU, for tests. */
+  "tiny-bn": {
+    name: "tiny-bn",
+    blocks: [[4], [8]],
+    featureDim: 16,
+    featureBatchNorm: true,
+  },
+  /** MNIST / Fashion-MNIST v1: 2 conv blocks (32, 64) + dense 128 (~420k parameters). */
   small: { name: "small", blocks: [[32], [64]], featureDim: 128 },
+  /**
+   * MNIST / Fashion-MNIST v2: `small` with a BatchNorm before the feature
+   * ReLU, whose 128 units all stay live (v1's: 31 and 52 of 128).
+   */
+  "small-bn": {
+    name: "small-bn",
+    blocks: [[32], [64]],
+    featureDim: 128,
+    featureBatchNorm: true,
+  },
   /**
    * CIFAR-10: patch whitening, then 3 double-conv blocks (32, 64, 128) that
    * pool after their first convolution, global max pooling, dense 256
@@ -208,13 +237,15 @@ export function buildClassifier(
     ? tfl.layers.globalMaxPooling2d({ name: "global_pool" })
       .apply(x) as tfl.SymbolicTensor
     : tfl.layers.flatten({ name: "flatten" }).apply(x) as tfl.SymbolicTensor;
-  const features = tfl.layers.dense({
-    units: spec.featureDim,
-    activation: "relu",
-    kernelInitializer: init(),
-    kernelRegularizer: regularizer(),
-    name: FEATURE_LAYER,
-  }).apply(x) as tfl.SymbolicTensor;
+  const features = spec.featureBatchNorm
+    ? normalisedFeatures(x, spec.featureDim, init(), regularizer())
+    : tfl.layers.dense({
+      units: spec.featureDim,
+      activation: "relu",
+      kernelInitializer: init(),
+      kernelRegularizer: regularizer(),
+      name: FEATURE_LAYER,
+    }).apply(x) as tfl.SymbolicTensor;
   const logits = tfl.layers.dense({
     units: numClasses,
     kernelInitializer: glorot(),
@@ -226,6 +257,34 @@ export function buildClassifier(
     outputs: logits,
     name: `ganbench_${spec.name}`,
   });
+}
+
+/** Names of the layers of a `featureBatchNorm` feature block, in order. */
+export const FEATURE_BLOCK_LAYERS = [
+  "features_dense",
+  "features_bn",
+  FEATURE_LAYER,
+] as const;
+
+/** dense (no bias) → BatchNorm → ReLU named `features`. */
+function normalisedFeatures(
+  x: tfl.SymbolicTensor,
+  units: number,
+  kernelInitializer: ReturnType<typeof tfl.initializers.heNormal>,
+  kernelRegularizer: ReturnType<typeof tfl.regularizers.l2> | undefined,
+): tfl.SymbolicTensor {
+  const [denseName, bnName, reluName] = FEATURE_BLOCK_LAYERS;
+  x = tfl.layers.dense({
+    units,
+    useBias: false,
+    kernelInitializer,
+    kernelRegularizer,
+    name: denseName,
+  }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.batchNormalization({ name: bnName })
+    .apply(x) as tfl.SymbolicTensor;
+  return tfl.layers.activation({ activation: "relu", name: reluName })
+    .apply(x) as tfl.SymbolicTensor;
 }
 
 /**

@@ -8,17 +8,17 @@ import { fileURLToPath } from "node:url";
 import { parseJsonText } from "../../util/json.ts";
 
 /** Version suffix of the shipped evaluators; bump when retraining changes them. */
-export const EVALUATOR_VERSION = "v1";
+export const EVALUATOR_VERSION = "v2";
 
 /**
  * The evaluator id of a data set's shipped classifier.
  *
  * @param dataset The data set id.
- * @returns `ganbench-<dataset>-v1`.
+ * @returns `ganbench-<dataset>-v2`.
  * @example
  * ```ts
  * import { evaluatorIdFor } from "./paths.ts";
- * evaluatorIdFor("mnist"); // "ganbench-mnist-v1"
+ * evaluatorIdFor("mnist"); // "ganbench-mnist-v2"
  * ```
  */
 export function evaluatorIdFor(dataset: string): string {
@@ -74,7 +74,7 @@ export function defaultWeightsDir(
  * @example
  * ```ts
  * import { shippedEvaluatorId } from "./paths.ts";
- * await shippedEvaluatorId("mnist"); // "ganbench-mnist-v1"
+ * await shippedEvaluatorId("mnist"); // "ganbench-mnist-v2"
  * ```
  */
 export async function shippedEvaluatorId(

@@ -41,6 +41,12 @@ export interface EvaluatorRecipe {
 }
 
 /**
+ * Default epochs of a head-only retraining (`trunkFrom`): the shipped MNIST
+ * and Fashion-MNIST v2 heads were trained for 3 epochs on v1's trunks.
+ */
+export const HEAD_EPOCHS = 3;
+
+/**
  * Peak learning rate of each optimiser when it is not the recipe's (the
  * recipe's own optimiser uses the recipe's rate).
  */
@@ -58,7 +64,7 @@ export const EVALUATOR_RECIPES = {
     labelSmoothing: 0,
     weightDecay: 0,
     augment: "shift",
-    architecture: "small",
+    architecture: "small-bn",
   },
   fashion: {
     epochs: 4,
@@ -68,7 +74,7 @@ export const EVALUATOR_RECIPES = {
     labelSmoothing: 0,
     weightDecay: 0,
     augment: "none",
-    architecture: "small",
+    architecture: "small-bn",
   },
   cifar10: {
     epochs: 8,

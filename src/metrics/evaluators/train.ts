@@ -27,6 +27,9 @@ import { mulberry32 } from "../../util/random.ts";
 import { augmentedBatch } from "./_augment.ts";
 import { MANIFEST_FILE, saveLayersModel, writeFileAtomic } from "./_io.ts";
 import { testAccuracy } from "./accuracy.ts";
+import { calibrateClassifier } from "./calibrate_model.ts";
+import { freezeTrunk, type FrozenTrunk } from "./frozen_trunk.ts";
+import { loadSourceEvaluator } from "./source_model.ts";
 import {
   buildClassifier,
   FEATURE_LAYER,
@@ -71,6 +74,8 @@ interface EvaluatorRun {
   sampler: BatchSampler;
   rng: () => number;
   model: tfl.LayersModel;
+  /** The frozen trunk and trained head of a `trunkFrom` run, else null. */
+  frozen: FrozenTrunk | null;
   optimizer: ScheduledOptimizer;
   totalSteps: number;
   /** `performance.now()` when training started. */
@@ -107,6 +112,9 @@ export async function trainEvaluator(
   const { seed, batchSize } = settings;
   const ds = await loadDataset(options.dataset, options.data);
   const shape: ImageShape3 = [ds.height, ds.width, ds.channels];
+  if (options.calibrateFrom !== undefined) {
+    return await calibrateOnly(options, output, ds, shape);
+  }
   const trainIdx = options.trainCount === undefined
     ? null
     : fixedSubset(ds.train.count, options.trainCount, seed);
@@ -125,7 +133,12 @@ export async function trainEvaluator(
     seed,
     weightDecay: settings.weightDecay,
   });
-  if (settings.spec.whiten) await whiten(model, ds, shape, trainIdx);
+  const frozen = options.trunkFrom === undefined
+    ? null
+    : await freezeTrunk(model, options.trunkFrom);
+  if (settings.spec.whiten && frozen === null) {
+    await whiten(model, ds, shape, trainIdx);
+  }
   const optimizer = createScheduledOptimizer(
     settings.optimizer,
     settings.learningRate,
@@ -141,6 +154,7 @@ export async function trainEvaluator(
     sampler,
     rng,
     model,
+    frozen,
     optimizer,
     totalSteps: sampler.batchesPerEpoch * settings.epochs,
     started: 0,
@@ -183,7 +197,8 @@ async function whiten(
 
 /** Compiles the model with the run's loss and optimiser and logs the plan. */
 function compile(run: EvaluatorRun): void {
-  const { model, settings } = run;
+  const { settings, frozen } = run;
+  const model = frozen === null ? run.model : frozen.head;
   model.compile({
     optimizer: run.optimizer.optimizer,
     loss: (yTrue: tf.Tensor, logits: tf.Tensor) =>
@@ -196,7 +211,9 @@ function compile(run: EvaluatorRun): void {
     metrics: [tfl.metrics.categoricalAccuracy],
   });
   run.log(
-    `train-evaluator ${run.options.dataset}: ${settings.spec.name} (${model.countParams()} parameters), ` +
+    `train-evaluator ${run.options.dataset}: ${settings.spec.name} (${model.countParams()} parameters trained${
+      frozen === null ? "" : `; trunk of ${frozen.source.id} frozen`
+    }), ` +
       `${run.sampler.count} train images, ${settings.epochs} epochs × ${run.sampler.batchesPerEpoch} steps, batch ${settings.batchSize}, ` +
       `seed ${settings.seed}, augment ${settings.augment}, ${settings.optimizer} lr ${settings.learningRate}, ` +
       `label smoothing ${settings.labelSmoothing}, weight decay ${settings.weightDecay}, backend ${tf.getBackend()}`,
@@ -261,11 +278,16 @@ async function trainBatch(run: EvaluatorRun): Promise<[number, number]> {
     )
   );
   let out: number | number[];
+  const { frozen } = run;
+  // A frozen trunk runs in inference mode; only the head sees the labels.
+  const input = frozen === null
+    ? x
+    : tf.tidy(() => frozen.trunk.predict(x) as tf.Tensor);
   try {
-    out = await run.model.trainOnBatch(x, y);
+    out = await (frozen === null ? run.model : frozen.head)
+      .trainOnBatch(input, y);
   } finally {
-    x.dispose();
-    y.dispose();
+    tf.dispose([x, input, y]);
   }
   const [loss, acc] = Array.isArray(out) ? out : [out, NaN];
   if (!Number.isFinite(loss)) {
@@ -281,32 +303,12 @@ function elapsed(run: EvaluatorRun): number {
   return (performance.now() - run.started) / 1000;
 }
 
-/** Measures the final accuracy, writes weights and manifest, logs the result. */
+/** Calibrates the trained model and writes it (see {@linkcode writeEvaluator}). */
 async function finish(run: EvaluatorRun): Promise<EvaluatorManifest> {
-  const { options, settings, ds } = run;
+  const { settings } = run;
   const seconds = elapsed(run);
-  const accuracy = await testAccuracy(
-    run.model,
-    ds.test,
-    run.shape,
-    options.testCount,
-  );
-  const { outDir, id } = run.output;
-  const saved = await saveLayersModel(run.model, outDir);
-  const manifest: EvaluatorManifest = {
-    id,
-    dataset: options.dataset,
-    testAccuracy: Math.round(accuracy * 1e6) / 1e6,
-    testImages: Math.min(options.testCount ?? ds.test.count, ds.test.count),
+  return await writeEvaluator(run.model, run, seconds, {
     featureDim: settings.spec.featureDim,
-    numClasses: ds.numClasses,
-    inputShape: run.shape,
-    featureLayer: FEATURE_LAYER,
-    logitsLayer: LOGITS_LAYER,
-    weightsFiles: saved.weightsFiles,
-    weightsMd5: saved.weightsMd5,
-    weightsBytes: saved.weightsBytes,
-    tfjsVersion: tf.version_core,
     trainedWith: {
       epochs: settings.epochs,
       batchSize: settings.batchSize,
@@ -322,19 +324,106 @@ async function finish(run: EvaluatorRun): Promise<EvaluatorManifest> {
       augment: settings.augment,
       architecture: settings.spec.name,
       trainImages: run.sampler.count,
+      ...(run.frozen === null ? {} : { trunkFrom: run.frozen.source }),
     },
+  });
+}
+
+/**
+ * `calibrateFrom`: copies a trained evaluator under a new id with its
+ * temperature fitted and folded and its feature statistics recorded; its
+ * training record is kept as it was.
+ */
+async function calibrateOnly(
+  options: TrainEvaluatorOptions,
+  output: EvaluatorOutput,
+  ds: Dataset,
+  shape: ImageShape3,
+): Promise<EvaluatorManifest> {
+  const path = options.calibrateFrom as string;
+  const src = await loadSourceEvaluator(path, "--calibrate-from");
+  try {
+    const m = src.manifest;
+    if (m.dataset !== options.dataset || m.calibration !== undefined) {
+      throw new Error(
+        `--calibrate-from ${path}: ${
+          m.dataset !== options.dataset
+            ? `is a ${m.dataset} evaluator, not ${options.dataset}`
+            : `${m.id} is calibrated already (T = ${m.calibration?.temperature})`
+        }`,
+      );
+    }
+    const log = options.log ?? ((line: string) => console.log(line));
+    log(
+      `train-evaluator ${options.dataset}: calibrating ${m.id} (no training)`,
+    );
+    return await writeEvaluator(
+      src.model,
+      { options, output, ds, shape, log },
+      0,
+      {
+        featureDim: m.featureDim,
+        trainedWith: m.trainedWith,
+        calibratedFrom: { id: m.id, weightsMd5: m.weightsMd5 },
+      },
+    );
+  } finally {
+    src.model.dispose();
+  }
+}
+
+/**
+ * Fits and folds the temperature, measures the test accuracy and the
+ * feature statistics, writes the weights and the manifest (atomically) and
+ * logs the result.
+ */
+async function writeEvaluator(
+  model: tfl.LayersModel,
+  run: Pick<EvaluatorRun, "options" | "output" | "ds" | "shape" | "log">,
+  seconds: number,
+  record: Pick<
+    EvaluatorManifest,
+    "featureDim" | "trainedWith" | "calibratedFrom"
+  >,
+): Promise<EvaluatorManifest> {
+  const { options, ds, shape } = run;
+  const described = await calibrateClassifier(model, ds.test, shape);
+  const accuracy = await testAccuracy(model, ds.test, shape, options.testCount);
+  const { outDir, id } = run.output;
+  const saved = await saveLayersModel(model, outDir);
+  const manifest: EvaluatorManifest = {
+    id,
+    dataset: options.dataset,
+    testAccuracy: Math.round(accuracy * 1e6) / 1e6,
+    testImages: Math.min(options.testCount ?? ds.test.count, ds.test.count),
+    featureDim: record.featureDim,
+    numClasses: ds.numClasses,
+    inputShape: shape,
+    featureLayer: FEATURE_LAYER,
+    logitsLayer: LOGITS_LAYER,
+    weightsFiles: saved.weightsFiles,
+    weightsMd5: saved.weightsMd5,
+    weightsBytes: saved.weightsBytes,
+    tfjsVersion: tf.version_core,
+    trainedWith: record.trainedWith,
+    ...(record.calibratedFrom ? { calibratedFrom: record.calibratedFrom } : {}),
+    ...described,
   };
   await writeFileAtomic(
     join(outDir, MANIFEST_FILE),
     JSON.stringify(manifest, null, 2) + "\n",
   );
+  const f = described.featureStats;
   run.log(
     `train-evaluator ${options.dataset}: test accuracy ${
       fmt(accuracy)
-    } on ${manifest.testImages} images, ` +
-      `${
-        fmt(seconds, 1)
-      }s; wrote ${outDir} as ${id} (weights md5 ${saved.weightsMd5}, ${saved.weightsBytes} bytes)`,
+    } on ${manifest.testImages} images, T ${
+      fmt(described.calibration.temperature)
+    }, ${f.liveUnits}/${f.units} live features (effective rank ${
+      fmt(f.effectiveRank, 1)
+    }), ${
+      record.calibratedFrom ? "calibrated only" : `${fmt(seconds, 1)}s training`
+    }; wrote ${outDir} as ${id} (weights md5 ${saved.weightsMd5}, ${saved.weightsBytes} bytes)`,
   );
   return manifest;
 }

@@ -13,6 +13,7 @@ import {
   defaultArchitecture,
   EVALUATOR_RECIPES,
   type EvaluatorOptimizer,
+  HEAD_EPOCHS,
   OPTIMIZER_LEARNING_RATE,
 } from "./recipe.ts";
 import type { Augmentation } from "./types.ts";
@@ -80,6 +81,18 @@ export interface TrainEvaluatorOptions {
    * recipe's).
    */
   architecture?: string | ArchitectureSpec;
+  /**
+   * Start from this evaluator's convolutional trunk (a directory written by
+   * `train-evaluator`, or its `model.json`): copy it, freeze it and train only
+   * the feature and logits layers. Default epochs then
+   * {@linkcode HEAD_EPOCHS}.
+   */
+  trunkFrom?: string;
+  /**
+   * Train nothing: copy this evaluator whole, fit and fold its temperature
+   * and record its feature statistics under the new id.
+   */
+  calibrateFrom?: string;
   /** Use only this many training images (a seeded subset; default all). */
   trainCount?: number;
   /** Measure test accuracy on only this many test images (default all). */
@@ -144,7 +157,8 @@ export function resolveTrainSettings(
   const recipe = EVALUATOR_RECIPES[options.dataset];
   const optimizer = options.optimizer ?? recipe.optimizer;
   const settings: EvaluatorTrainSettings = {
-    epochs: options.epochs ?? recipe.epochs,
+    epochs: options.epochs ??
+      (options.trunkFrom === undefined ? recipe.epochs : HEAD_EPOCHS),
     batchSize: options.batchSize ?? recipe.batchSize,
     seed: options.seed ?? 1,
     optimizer,

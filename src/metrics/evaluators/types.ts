@@ -6,6 +6,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
+import type { FeatureLayerStats } from "./feature_layer_stats.ts";
 
 /** `[height, width, channels]` of one image. */
 export type ImageShape3 = [number, number, number];
@@ -26,7 +27,7 @@ export interface EvaluatorOutputs {
  * belong to the caller.
  */
 export interface Evaluator {
-  /** Evaluator id written in every result row, e.g. `ganbench-mnist-v1` or `external:model.json`. */
+  /** Evaluator id written in every result row, e.g. `ganbench-mnist-v2` or `external:model.json`. */
   readonly id: string;
   /**
    * Identifies the weights AND every setting that changes the outputs, as
@@ -105,14 +106,41 @@ export interface TrainedWith {
   architecture: string;
   /** Training images used (all of the train split unless limited). */
   trainImages: number;
+  /**
+   * The evaluator whose convolutional trunk was copied and frozen, when only
+   * the feature and logits layers were trained (`--trunk-from`).
+   */
+  trunkFrom?: { id: string; weightsMd5: string };
 }
+
+/** Temperature scaling of an evaluator's logits (in its manifest). */
+export interface EvaluatorCalibration {
+  /** Always `temperature-scaling` (Guo et al. 2017). */
+  method: "temperature-scaling";
+  /** T: the `logits` layer's weights were divided by it. */
+  temperature: number;
+  /** The held-out images T was fitted on, e.g. `test 0–4999`. */
+  fitImages: string;
+  /** The other held-out images, where the figures below were measured. */
+  checkImages: string;
+  /** Expected calibration error (15 bins) before scaling. */
+  eceBefore: number;
+  /** Expected calibration error after scaling. */
+  eceAfter: number;
+  /** Mean negative log-likelihood (nats) before scaling. */
+  nllBefore: number;
+  /** Mean negative log-likelihood after scaling. */
+  nllAfter: number;
+}
+
+export type { FeatureLayerStats };
 
 /** Training-time augmentation: none, random shifts, or shifts + horizontal flips. */
 export type Augmentation = "none" | "shift" | "shift-flip";
 
 /** `manifest.json`, written next to `model.json` and the weights. */
 export interface EvaluatorManifest {
-  /** Evaluator id, `ganbench-<dataset>-v1`. */
+  /** Evaluator id, `ganbench-<dataset>-v2`. */
   id: string;
   /** The data set it classifies. */
   dataset: string;
@@ -140,6 +168,12 @@ export interface EvaluatorManifest {
   tfjsVersion: string;
   /** Training settings and cost. */
   trainedWith: TrainedWith;
+  /** The temperature folded into the logits (absent: T = 1, never fitted). */
+  calibration?: EvaluatorCalibration;
+  /** Live units and covariance rank of `features` on the full test split. */
+  featureStats?: FeatureLayerStats;
+  /** The evaluator these weights were calibrated from, when not trained here. */
+  calibratedFrom?: { id: string; weightsMd5: string };
 }
 
 /** An external TF.js model used as evaluator (e.g. a converted Inception-v3). */
