@@ -8,11 +8,10 @@ import type { CellSummary } from "../matrix/runner.ts";
 import { groupCells, loadRun } from "../report/aggregate.ts";
 import {
   buildTables,
-  DIAGNOSTIC_REPORT_COLUMNS,
+  diagnosticTables,
   markdownTables,
   REPORT_COLUMNS,
   TRANSLATION_REPORT_COLUMNS,
-  withValues,
 } from "../report/tables.ts";
 
 /** The metrics of the seed-aggregated table `bench` prints. */
@@ -110,9 +109,10 @@ export async function seedMeanTable(
   const columns = (translation ? TRANSLATION_REPORT_COLUMNS : REPORT_COLUMNS)
     .filter((c) => SEED_TABLE_METRICS.includes(c.metric));
   // Then the diagnostics some cell measured (none for translation).
-  const diagnostics = buildTables(groups, DIAGNOSTIC_REPORT_COLUMNS)
-    .map(withValues)
-    .flatMap((t) => t ? [{ ...t, dataset: `${t.dataset}: diagnostics` }] : []);
+  const diagnostics = diagnosticTables(groups).map((t) => ({
+    ...t,
+    dataset: `${t.dataset}: diagnostics`,
+  }));
   return markdownTables([...buildTables(groups, columns), ...diagnostics])
     .trimEnd();
 }

@@ -132,7 +132,7 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
  * table per (non-translation) data set: precision/recall/density/coverage,
  * mode coverage, the memorisation copy rates and the conditional label
  * accuracy. A column no cell of the data set has a value for is left out
- * (see {@linkcode withValues}).
+ * (see {@linkcode diagnosticTables}).
  */
 export const DIAGNOSTIC_REPORT_COLUMNS: readonly ReportColumn[] = [
   directedColumn("precision", "precision", "precision"),
@@ -152,22 +152,33 @@ export const DIAGNOSTIC_REPORT_COLUMNS: readonly ReportColumn[] = [
 ];
 
 /**
- * A table without the columns that no row has a value for, or undefined
- * when none is left.
+ * The diagnostics table of each data set: {@linkcode DIAGNOSTIC_REPORT_COLUMNS}
+ * limited to the columns some cell of the data set has a value for; data
+ * sets with none of them (translation cells) get no table.
  *
- * @param table A data set's table.
- * @returns The table with only its measured columns.
+ * @param groups Cell groups (see `groupCells`).
+ * @returns The tables, data sets in order of first appearance.
  * @example
  * ```ts
  * import { groupCells } from "./aggregate.ts";
- * import { buildTables, DIAGNOSTIC_REPORT_COLUMNS, withValues } from "./tables.ts";
+ * import { diagnosticTables } from "./tables.ts";
  * import assert from "node:assert/strict";
  * const groups = groupCells([{ cell: "m-mlp-ns-s0", dataset: "m", variant: "mlp", loss: "ns", seed: "0", status: "finished", precision: "0.5" }]);
- * const [table] = buildTables(groups, DIAGNOSTIC_REPORT_COLUMNS);
- * assert.deepEqual(withValues(table)?.columns.map((c) => c.metric), ["precision"]);
+ * const [table] = diagnosticTables(groups);
+ * assert.deepEqual(table.columns.map((c) => c.metric), ["precision"]);
  * ```
  */
-export function withValues(table: DatasetTable): DatasetTable | undefined {
+export function diagnosticTables(
+  groups: readonly CellGroup[],
+): DatasetTable[] {
+  return buildTables(groups, DIAGNOSTIC_REPORT_COLUMNS).flatMap((t) => {
+    const measured = withValues(t);
+    return measured ? [measured] : [];
+  });
+}
+
+/** A table without the columns no row has a value for (undefined: none left). */
+function withValues(table: DatasetTable): DatasetTable | undefined {
   const keep = table.columns.map((_, j) =>
     table.rows.some((r) => r.values[j].n > 0)
   );

@@ -20,11 +20,10 @@ import type { RunData } from "./aggregate.ts";
 import { groupCells, loadMetricsRows, loadRun } from "./aggregate.ts";
 import {
   buildTables,
-  DIAGNOSTIC_REPORT_COLUMNS,
+  diagnosticTables,
   markdownTables,
   REPORT_COLUMNS,
   TRANSLATION_REPORT_COLUMNS,
-  withValues,
 } from "./tables.ts";
 import { latexDocument } from "./tables_latex.ts";
 import type { DatasetTable } from "./tables.ts";
@@ -256,10 +255,7 @@ export async function writeReport(
   await Deno.mkdir(outDir, { recursive: true });
   const groups = groupCells(run.summary);
   const tables = buildTables(groups);
-  // Only the diagnostic columns some cell measured (translation: none).
-  const diagnostics = buildTables(groups, DIAGNOSTIC_REPORT_COLUMNS)
-    .map(withValues)
-    .filter((t): t is DatasetTable => t !== undefined);
+  const diagnostics = diagnosticTables(groups);
   const title = run.manifest.spec.name;
   const sheet = await readContactSheet(dir);
   const files: ReportFiles = {};

@@ -6,39 +6,25 @@
 import * as tfl from "@tensorflow/tfjs-layers";
 import { join } from "node:path";
 import { assert } from "../_assert.ts";
+import { trainTiny } from "../fixtures/evaluators/tiny_training.ts";
 import { initBackend } from "../../src/backend/init.ts";
 import { md5Hex } from "../../src/data/checksum.ts";
 import { trainEvaluator } from "../../src/metrics/evaluators/train.ts";
 import { defaultWeightsDir } from "../../src/metrics/evaluators/paths.ts";
 import { loadSourceEvaluator } from "../../src/metrics/evaluators/source_model.ts";
+import { resolveTrainSettings } from "../../src/metrics/evaluators/train_options.ts";
 
 await initBackend("cpu");
 
-const SYNTHETIC = {
-  size: 8,
-  channels: 1,
-  trainCount: 256,
-  testCount: 64,
-  seed: 1,
-} as const;
-
+/** A tiny training into `outDir`, under an id named after it. */
 function train(
-  extra: Partial<Parameters<typeof trainEvaluator>[0]>,
+  extra: Parameters<typeof trainTiny>[0],
   outDir: string,
 ) {
-  return trainEvaluator({
-    dataset: "synthetic",
-    architecture: "tiny",
-    epochs: 1,
-    batchSize: 64,
-    learningRate: 1e-2,
-    evalEachEpoch: false,
-    log: () => {},
+  return trainTiny(
+    { outDir, id: `test-${outDir.split("/").pop()}`, ...extra },
     outDir,
-    id: `test-${outDir.split("/").pop()}`,
-    ...extra,
-    data: { synthetic: SYNTHETIC, cacheDir: outDir },
-  });
+  );
 }
 
 /** Every weight of every layer, by layer name. */
@@ -189,4 +175,20 @@ Deno.test("loadSourceEvaluator: a directory without a manifest is a one-line err
     await Deno.remove(tmp, { recursive: true });
   }
   void tfl;
+});
+
+Deno.test("resolveTrainSettings: trunkFrom and calibrateFrom together are refused", () => {
+  assert.throws(
+    () =>
+      resolveTrainSettings({
+        dataset: "mnist",
+        trunkFrom: "a",
+        calibrateFrom: "b",
+      }),
+    /^Error: train-evaluator --trunk-from and --calibrate-from: give one/,
+  );
+  assert.equal(
+    resolveTrainSettings({ dataset: "mnist", trunkFrom: "a" }).epochs,
+    3,
+  );
 });

@@ -2,8 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { join } from "node:path";
 import { assert } from "../_assert.ts";
+import { trainTiny } from "../fixtures/evaluators/tiny_training.ts";
 import { md5Hex } from "../../src/data/checksum.ts";
-import { trainEvaluator } from "../../src/metrics/evaluators/train.ts";
 import {
   defaultWeightsDir,
   defaultWeightsRoot,
@@ -17,15 +17,6 @@ import {
 await tf.setBackend("cpu");
 await tf.ready();
 
-const quiet = () => {};
-const SYNTHETIC = {
-  size: 8,
-  channels: 1,
-  trainCount: 256,
-  testCount: 64,
-  seed: 1,
-} as const;
-
 /** md5 of each file of a directory, by name. */
 function digest(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -33,24 +24,6 @@ function digest(dir: string): Record<string, string> {
     out[e.name] = md5Hex(Deno.readFileSync(join(dir, e.name)));
   }
   return out;
-}
-
-/** A tiny, fast training run with the given output options. */
-function trainTiny(
-  extra: Partial<Parameters<typeof trainEvaluator>[0]>,
-  cacheDir: string,
-) {
-  return trainEvaluator({
-    dataset: "synthetic",
-    architecture: "tiny",
-    epochs: 1,
-    batchSize: 64,
-    learningRate: 1e-2,
-    evalEachEpoch: false,
-    log: quiet,
-    ...extra,
-    data: { synthetic: SYNTHETIC, cacheDir },
-  });
 }
 
 Deno.test("trainEvaluator: by default writes a new directory in the cache under a new id, not the shipped weights", async () => {

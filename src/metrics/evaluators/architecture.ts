@@ -43,9 +43,10 @@ export interface ArchitectureSpec {
   whiten?: boolean;
   /**
    * BatchNorm between the feature layer's dense map and its ReLU
-   * (`features_dense` → `features_bn` → `features`), so every unit is
-   * centred on the data and fires on part of it instead of dying; default
-   * false (v1: one dense layer with a ReLU, most of whose units died).
+   * (`features_dense` → `features_bn` → `features`): each unit is
+   * normalised over the batch before the ReLU, so it fires on part of the
+   * data unless a learnt shift silences it; default false (v1: one dense
+   * layer with a ReLU, most of whose units died).
    */
   featureBatchNorm?: boolean;
   /** Global max pooling before `features` instead of flattening; default false. */

@@ -105,27 +105,18 @@ async function forwardAll(
       model.getLayer(LOGITS_LAYER).getOutputAt(0) as tfl.SymbolicTensor,
     ],
   });
-  const features: Float32Array[] = [];
-  const logits: Float32Array[] = [];
+  const [d, k] = sub.outputs.map((o) => o.shape[1] as number);
+  const features = new Float32Array(split.count * d);
+  const logits = new Float32Array(split.count * k);
   for (let start = 0; start < split.count; start += BATCH) {
     const end = Math.min(split.count, start + BATCH);
     const idx = Int32Array.from({ length: end - start }, (_, i) => start + i);
     const [f, l] = tf.tidy(() =>
       sub.predict(toImageTensor(split, shape, idx)) as tf.Tensor[]
     );
-    features.push(await f.data() as Float32Array);
-    logits.push(await l.data() as Float32Array);
+    features.set(await f.data() as Float32Array, start * d);
+    logits.set(await l.data() as Float32Array, start * k);
     tf.dispose([f, l]);
   }
-  return { features: concat(features), logits: concat(logits) };
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return { features, logits };
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { meanAndCovariance } from "../_covariance.ts";
 import { symmetricEigen } from "../_symmetric_eigen.ts";
 
 /** What a feature layer uses of itself on a set of images. */
@@ -53,18 +54,15 @@ export function featureLayerStats(
     );
   }
   let liveUnits = 0;
-  const mean = new Float64Array(d);
   for (let j = 0; j < d; j++) {
-    let max = -Infinity;
     for (let i = 0; i < n; i++) {
-      const v = features[i * d + j];
-      mean[j] += v;
-      if (v > max) max = v;
+      if (features[i * d + j] > 0) {
+        liveUnits++;
+        break;
+      }
     }
-    mean[j] /= n;
-    if (max > 0) liveUnits++;
   }
-  const cov = covariance(features, n, d, mean);
+  const cov = meanAndCovariance(features, n, d).sigma;
   const eigen = symmetricEigen(cov, d, false).values;
   const positive = Array.from(eigen).filter((v) => v > 0);
   const total = positive.reduce((s, v) => s + v, 0);
@@ -79,31 +77,4 @@ export function featureLayerStats(
     effectiveRank: total > 0 ? Math.exp(entropy) : 0,
     numericalRank: positive.filter((v) => v > largest * 1e-6).length,
   };
-}
-
-/** The d×d sample covariance, in float64. */
-function covariance(
-  x: ArrayLike<number>,
-  n: number,
-  d: number,
-  mean: Float64Array,
-): Float64Array {
-  const cov = new Float64Array(d * d);
-  const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) row[j] = x[i * d + j] - mean[j];
-    for (let j = 0; j < d; j++) {
-      const a = row[j];
-      if (a === 0) continue;
-      const base = j * d;
-      for (let k = j; k < d; k++) cov[base + k] += a * row[k];
-    }
-  }
-  for (let j = 0; j < d; j++) {
-    for (let k = j; k < d; k++) {
-      cov[j * d + k] /= n - 1;
-      cov[k * d + j] = cov[j * d + k];
-    }
-  }
-  return cov;
 }

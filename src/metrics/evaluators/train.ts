@@ -388,6 +388,7 @@ async function writeEvaluator(
 ): Promise<EvaluatorManifest> {
   const { options, ds, shape } = run;
   const described = await calibrateClassifier(model, ds.test, shape);
+  // Measured after folding: the accuracy of the weights that are written.
   const accuracy = await testAccuracy(model, ds.test, shape, options.testCount);
   const { outDir, id } = run.output;
   const saved = await saveLayersModel(model, outDir);

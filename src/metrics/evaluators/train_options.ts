@@ -154,6 +154,11 @@ export interface EvaluatorTrainSettings {
 export function resolveTrainSettings(
   options: TrainEvaluatorOptions,
 ): EvaluatorTrainSettings {
+  if (options.trunkFrom !== undefined && options.calibrateFrom !== undefined) {
+    throw new Error(
+      "train-evaluator --trunk-from and --calibrate-from: give one (--calibrate-from trains nothing)",
+    );
+  }
   const recipe = EVALUATOR_RECIPES[options.dataset];
   const optimizer = options.optimizer ?? recipe.optimizer;
   const settings: EvaluatorTrainSettings = {

@@ -110,7 +110,15 @@ export interface TrainedWith {
    * The evaluator whose convolutional trunk was copied and frozen, when only
    * the feature and logits layers were trained (`--trunk-from`).
    */
-  trunkFrom?: { id: string; weightsMd5: string };
+  trunkFrom?: EvaluatorSource;
+}
+
+/** Another evaluator these weights were made from, by id and weights md5. */
+export interface EvaluatorSource {
+  /** Its id. */
+  id: string;
+  /** Its `weightsMd5`. */
+  weightsMd5: string;
 }
 
 /** Temperature scaling of an evaluator's logits (in its manifest). */
@@ -173,7 +181,7 @@ export interface EvaluatorManifest {
   /** Live units and covariance rank of `features` on the full test split. */
   featureStats?: FeatureLayerStats;
   /** The evaluator these weights were calibrated from, when not trained here. */
-  calibratedFrom?: { id: string; weightsMd5: string };
+  calibratedFrom?: EvaluatorSource;
 }
 
 /** An external TF.js model used as evaluator (e.g. a converted Inception-v3). */
